@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from assistant.corpus.document import Passage
 from assistant.corpus.passages import ChunkingSettings
 from assistant.errors import NotFound
-from assistant.retrieval.ranker import Fusion, Hit, Mode, Query, Ranker, RankingSettings
+from assistant.retrieval.ranker import Fusion, Hit, Query, Ranker, RankingSettings
 from assistant.schemas import (
     AskRequest,
     AskResponse,

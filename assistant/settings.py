@@ -27,9 +27,7 @@ class Settings(BaseSettings):
     batch_size: int = Field(64, ge=1, le=4096)
 
     max_passage_chars: int = Field(1200, ge=200, description="Longer paragraphs are split.")
-    max_lead_in_chars: int = Field(
-        320, ge=0, description="A quotation is kept with its lead-in up to this length."
-    )
+    max_lead_in_chars: int = Field(320, ge=0, description="A quotation is kept with its lead-in up to this length.")
 
     dense: bool = Field(True, description="Use the embedding ranker.")
     lexical: bool = Field(True, description="Use the BM25 ranker.")

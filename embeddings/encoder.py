@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections import OrderedDict
@@ -32,7 +33,11 @@ def resolve_model(name: str) -> str:
 
 
 class Encoder:
-    """Normalised embeddings from one model; identical queries are served from a small cache."""
+    """Normalised embeddings from one model.
+
+    Passage texts are remembered by content hash, so a rebuild after one article changed only
+    encodes that article's new texts; identical queries are served from a bounded cache.
+    """
 
     def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64, cache_size: int = 2048) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -50,14 +55,24 @@ class Encoder:
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
+        self._known: dict[bytes, np.ndarray] = {}
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text."""
+        """Unit-length float32 vectors, one row per text; texts seen before are not re-encoded."""
+        keys = [hashlib.blake2b(t.encode(), digest_size=16).digest() for t in texts]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._known))
+        if missing:
+            by_key = dict(zip(keys, texts, strict=True))
+            fresh = self._run([by_key[k] for k in missing], progress)
+            self._known.update(zip(missing, fresh, strict=True))
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._known[k] for k in keys])
+
+    def _run(self, texts: list[str], progress: bool) -> np.ndarray:
         with self._lock:
             vectors = self._model.encode(
-                list(texts),
+                texts,
                 batch_size=self.batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
@@ -71,7 +86,7 @@ class Encoder:
         if cached is not None:
             self._cache.move_to_end(text)
             return cached
-        vector = self.encode([text])[0]
+        vector = self._run([text], progress=False)[0]
         self._cache[text] = vector
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

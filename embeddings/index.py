@@ -132,6 +132,7 @@ class VectorIndex:
             raise IndexCorrupt(f"{folder}: manifest lists no {VECTORS}")
         index = faiss.deserialize_index(np.frombuffer(contents.pop(VECTORS), dtype=np.uint8))
         if index.ntotal != manifest.count or index.d != manifest.dimension:
-            raise IndexCorrupt(f"{folder}: index holds {index.ntotal}×{index.d}, manifest says "
-                               f"{manifest.count}×{manifest.dimension}")
+            raise IndexCorrupt(
+                f"{folder}: index holds {index.ntotal}×{index.d}, manifest says {manifest.count}×{manifest.dimension}"
+            )
         return cls(index, manifest), contents

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     """What a block of a document is, as far as its format tells."""
 
     TITLE = "title"
@@ -16,7 +16,7 @@ class BlockKind(str, Enum):
     QUOTE = "quote"
 
 
-class Voice(str, Enum):
+class Voice(StrEnum):
     """Whose words a passage is."""
 
     AUTHOR = "author"
@@ -46,6 +46,7 @@ class Extracted:
     blocks: tuple[Block, ...]
     headings_marked: bool
     title: str | None = None
+    notes: tuple[tuple[int, int], ...] = ()  # (offset, number) of note references marked up as such
 
 
 @dataclass(frozen=True)

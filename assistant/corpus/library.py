@@ -92,7 +92,7 @@ def parse_document(path: Path, data: bytes, chunking: ChunkingSettings, sidecar:
         meta=meta,
         text=extracted.text,
         sections=structure.sections,
-        passages=cut_passages(doc_id, extracted.text, meta, structure.paragraphs, chunking),
+        passages=cut_passages(doc_id, extracted.text, meta, structure.paragraphs, chunking, extracted.notes),
     )
 
 

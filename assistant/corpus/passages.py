@@ -62,14 +62,23 @@ def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
     return pieces
 
 
+def _notes(span: str, start: int, end: int, marked: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+    found = [n for at, n in marked if start <= at < end]
+    return tuple(found) if found else footnotes(span)
+
+
 def cut_passages(
     document_id: str,
     text: str,
     meta: Metadata,
     paragraphs: tuple[Paragraph, ...],
     settings: ChunkingSettings,
+    marked_notes: tuple[tuple[int, int], ...] = (),
 ) -> tuple[Passage, ...]:
-    """Passages in document order; each one's ``text`` is exactly ``text[start:end]``."""
+    """Passages in document order; each one's ``text`` is exactly ``text[start:end]``.
+
+    ``marked_notes`` are (offset, number) note references that the document's markup identified.
+    """
     passages: list[Passage] = []
     for group in _groups(paragraphs, settings):
         first, last = group[0], group[-1]
@@ -87,7 +96,7 @@ def cut_passages(
                     text=span,
                     voice=voiced.voice,
                     speaker=voiced.speaker,
-                    notes=footnotes(span),
+                    notes=_notes(span, start, end, marked_notes),
                     citation=citation(meta, first.section, first.number),
                 )
             )

@@ -22,6 +22,8 @@ from assistant.errors import CorpusError
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BULLET = re.compile(r"[ \t]*(?:[*•‣◦▪–-]|\d{1,3}[.)])[ \t]+\S")
 _SPACE = re.compile(r"\s+")
+_NOTE_OPEN, _NOTE_CLOSE = "\ue000", "\ue001"  # bracket a note number that markup identified
+_NOTE_MARK = re.compile(f"{_NOTE_OPEN}(\\d{{1,4}}){_NOTE_CLOSE}")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -58,11 +60,19 @@ def read_plain_text(text: str) -> Extracted:
             blocks.append(_trimmed(text, BlockKind.ITEM, match.start(), content_end))
             run_start = None
         else:
+            if run_start is not None and _opens_quotation_after_lead_in(text, run_end, line):
+                close_run()
+                run_start = None
             if run_start is None:
                 run_start = match.start()
             run_end = content_end
     close_run()
     return Extracted(text=text, blocks=tuple(b for b in blocks if b.end > b.start), headings_marked=False)
+
+
+def _opens_quotation_after_lead_in(text: str, previous_end: int, line: str) -> bool:
+    """A line that opens a quotation right after a line ending in a colon starts a new block."""
+    return text[max(0, previous_end - 16) : previous_end].rstrip().endswith(":") and line.lstrip()[:1] in '“"‘«'
 
 
 def _trimmed(text: str, kind: BlockKind, start: int, end: int, level: int = 0) -> Block:
@@ -80,20 +90,32 @@ class _TextBuilder:
         self.parts: list[str] = []
         self.length = 0
         self.blocks: list[Block] = []
+        self.notes: list[tuple[int, int]] = []
 
     def add(self, kind: BlockKind, content: str, level: int = 0) -> None:
         content = _SPACE.sub(" ", content).strip()
-        if not content:
+        if not content.replace(_NOTE_OPEN, "").replace(_NOTE_CLOSE, ""):
             return
         if self.parts:
             self.parts.append("\n\n")
             self.length += 2
+        pieces, cursor, at = [], 0, self.length
+        for note in _NOTE_MARK.finditer(content):
+            pieces.append(content[cursor : note.start()])
+            at += note.start() - cursor
+            self.notes.append((at, int(note.group(1))))
+            pieces.append(note.group(1))
+            at += len(note.group(1))
+            cursor = note.end()
+        pieces.append(content[cursor:])
+        content = "".join(pieces)
         self.blocks.append(Block(kind, self.length, self.length + len(content), level))
         self.parts.append(content)
         self.length += len(content)
 
     def build(self, title: str | None) -> Extracted:
-        return Extracted("".join(self.parts), tuple(self.blocks), headings_marked=True, title=title)
+        text = "".join(self.parts)
+        return Extracted(text, tuple(self.blocks), headings_marked=True, title=title, notes=tuple(self.notes))
 
 
 def read_markdown(source: str) -> Extracted:
@@ -193,8 +215,23 @@ def _html_blocks(node: Tag, in_quote: bool, in_hgroup: bool) -> Iterator[tuple[T
 
 
 def _html_text(element: Tag) -> str:
-    """Visible text of an element; comments and other non-text nodes are left out."""
-    return "".join(str(s) for s in element.find_all(string=True) if type(s) is NavigableString)
+    """Visible text of an element; note references are marked so their numbers are recorded."""
+    parts = []
+    for piece in element.find_all(string=True):
+        if type(piece) is not NavigableString:
+            continue
+        if _is_note_reference(piece.parent) and str(piece).strip().isdigit():
+            parts.append(f"{_NOTE_OPEN}{str(piece).strip()}{_NOTE_CLOSE}")
+        else:
+            parts.append(str(piece))
+    return "".join(parts)
+
+
+def _is_note_reference(tag: Tag | None) -> bool:
+    if tag is None:
+        return False
+    kinds = f"{tag.get('epub:type', '')} {tag.get('role', '')} {' '.join(tag.get('class', []) or [])}"
+    return tag.name == "sup" or "noteref" in kinds or "footnote-ref" in kinds
 
 
 READERS: dict[str, Callable[[str], Extracted]] = {

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from assistant.corpus.document import Block, BlockKind, Extracted, Metadata, Paragraph, Section, Voice
 
-OPENING_QUOTES = "“\"‘«„"
-CLOSING_QUOTES = "”\"’»“"
+OPENING_QUOTES = '“"‘«„'
+CLOSING_QUOTES = '”"’»“'
 _MAX_HEADING_CHARS = 100
 _MAX_HEADING_WORDS = 14
 
 # A footnote number glued to a closing quote (``...International.”1``) or to sentence
 # punctuation that follows a word (``the war.2 But``); never part of a number like 3.5 or 1917-18.
-_NOTE = re.compile(r"(?:(?<=[”’\"»)\]])|(?<=[^\W\d][.,;:!?]))(\d{1,3})(?=[\s”’\"]|$)")
+_NOTE = re.compile(r"(?:(?<=[”’\"»)\]])|(?<=[^\W\d][.,;:!?])|(?<=[”’\"»)\]][.,;:!?]))(\d{1,3})(?=[\s”’\"]|$)")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"»)\]]*\d{0,3}\s+(?=[“\"‘(\[]?[A-Z0-9])")
 
 _SPEECH_VERBS = (
@@ -36,11 +36,65 @@ _WORD = re.compile(r"\S+")
 _MAX_GAP_WORDS = 4
 _ACCORDING_TO = re.compile(rf"\b[Aa]ccording to ({_NAME})")
 _NOT_NAMES = {
-    "As", "In", "The", "When", "Then", "But", "And", "For", "On", "At", "By", "If", "It", "This",
-    "That", "These", "Those", "Thus", "So", "Yet", "Or", "Of", "To", "With", "Later", "Here",
-    "There", "One", "Its", "His", "Her", "Their", "Our", "We", "They", "I", "Actually", "Indeed",
-    "Rather", "Even", "Still", "While", "After", "Before", "Since", "Once", "What", "Why", "How",
-    "Where", "Who", "Comrade", "Mr", "Mrs", "Dr", "Professor", "Congress", "Party", "Committee",
+    "As",
+    "In",
+    "The",
+    "When",
+    "Then",
+    "But",
+    "And",
+    "For",
+    "On",
+    "At",
+    "By",
+    "If",
+    "It",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "Thus",
+    "So",
+    "Yet",
+    "Or",
+    "Of",
+    "To",
+    "With",
+    "Later",
+    "Here",
+    "There",
+    "One",
+    "Its",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "We",
+    "They",
+    "I",
+    "Actually",
+    "Indeed",
+    "Rather",
+    "Even",
+    "Still",
+    "While",
+    "After",
+    "Before",
+    "Since",
+    "Once",
+    "What",
+    "Why",
+    "How",
+    "Where",
+    "Who",
+    "Comrade",
+    "Mr",
+    "Mrs",
+    "Dr",
+    "Professor",
+    "Congress",
+    "Party",
+    "Committee",
 }
 
 
@@ -86,7 +140,7 @@ def _looks_like_heading(text: str, following: str | None) -> bool:
         return False
     if len(text) > _MAX_HEADING_CHARS or len(text.split()) > _MAX_HEADING_WORDS:
         return False
-    if not (text[0].isupper() or text[0].isdigit()) or text[-1] in ".,;?…\"”’-–—":
+    if not (text[0].isupper() or text[0].isdigit()) or text[-1] in '.,;?…"”’-–—':
         return False
     if text.endswith(":"):
         return not (is_quotation(following) or following.lstrip()[:1] in OPENING_QUOTES + "*•-–")
@@ -243,10 +297,9 @@ def analyse(extracted: Extracted, meta: Metadata) -> Structure:
         elif quoted and previous_block is not None:
             lead_in = _lead_in_sentence(text, previous_block)
             speaker = _speaker_of(lead_in, known, text[previous_block.start : previous_block.end], text)
+        voice = Voice.QUOTED if quoted else Voice.AUTHOR
         if block.start < body_start:
             voice = Voice.EDITORIAL
-        else:
-            voice = Voice.QUOTED if quoted else Voice.AUTHOR
         previous = Paragraph(
             kind=BlockKind.QUOTE if quoted else kind,
             start=block.start,

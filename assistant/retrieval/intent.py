@@ -6,6 +6,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from assistant.retrieval.lexical import terms
+
+# Words that frame a question rather than name its topic ("what does the author say about ...").
+FRAME_TERMS = frozenset(
+    terms(
+        "author article writer text piece essay say says said think thinks view opinion discuss describe "
+        "argue claim according mention explain tell quote passage section"
+    )
+)
 _AUTHOR = re.compile(r"\b(?:the|this) (?:author|writer|article|essay|piece|text)\b|\bauthor(?:’s|'s)\b", re.I)
 
 

@@ -1,4 +1,4 @@
-"""BM25 over passages (bm25s, English stop words and Snowball stemming)."""
+"""BM25 over passages (bm25s, the fuller English stop-word list and Snowball stemming)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from collections.abc import Sequence
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 _STEMMER = Stemmer.Stemmer("english")
+_STOPWORDS = list(STOPWORDS_EN_PLUS)
 
 
 def terms(text: str) -> list[str]:
     """The stemmed, stop-word-free terms BM25 sees in ``text``."""
-    return bm25s.tokenize([text], stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)[0]
+    return bm25s.tokenize([text], stopwords=_STOPWORDS, stemmer=_STEMMER, return_ids=False, show_progress=False)[0]
 
 
 class LexicalIndex:
@@ -23,7 +25,7 @@ class LexicalIndex:
         self._size = len(texts)
         self._bm25 = bm25s.BM25()
         if texts:
-            tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=_STEMMER, show_progress=False)
+            tokens = bm25s.tokenize(list(texts), stopwords=_STOPWORDS, stemmer=_STEMMER, show_progress=False)
             self._bm25.index(tokens, show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:

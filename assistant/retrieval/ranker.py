@@ -9,27 +9,29 @@ on the tuning half of the development questions (``benchmarks/quality.py``).
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
-from assistant.corpus.document import Voice
-from assistant.retrieval.intent import read_intent, speaker_matches
+from assistant.corpus.document import Passage, Voice
+from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
 from assistant.retrieval.lexical import LexicalIndex, terms
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
 from assistant.store import Store, embedding_text
 from embeddings.encoder import Encoder
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     """Evidence for a question, or the author's answer to an opponent's claim."""
 
     EVIDENCE = "evidence"
     REBUTTAL = "rebuttal"
 
 
-class VoiceFilter(str, Enum):
+class VoiceFilter(StrEnum):
     """Whose words may answer."""
 
     ANY = "any"
@@ -37,7 +39,7 @@ class VoiceFilter(str, Enum):
     QUOTED = "quoted"
 
 
-class Fusion(str, Enum):
+class Fusion(StrEnum):
     """How dense and lexical evidence are combined."""
 
     WEIGHTED = "weighted"
@@ -58,7 +60,9 @@ class RankingSettings:
     speaker_boost: float = 0.1
     rrf_k: int = 60
     candidates: int = 200
-    answer_threshold: float = 0.4
+    answer_threshold: float = 0.46
+    covered_threshold: float = 0.31
+    coverage_min: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -104,21 +108,22 @@ class Ranker:
         self._voices = np.array([p.voice is Voice.AUTHOR for p in store.passages])
         self._speakers = sorted({p.speaker for p in store.passages if p.speaker})
         self._passage_vectors = store.vectors.reconstruct_all()
+        self._terms = [frozenset(terms(embedding_text(p))) for p in store.passages]
+        self._df = Counter(t for passage_terms in self._terms for t in passage_terms)
         first = np.searchsorted(store.sentences[:, 0], np.arange(len(store.passages) + 1))
         self._sentence_bounds = first
 
     def _allowed(self, query: Query) -> np.ndarray:
-        allowed = np.ones(len(self.store.passages), dtype=bool)
-        for row, passage in enumerate(self.store.passages):
-            if query.documents is not None and passage.document_id not in query.documents:
-                allowed[row] = False
-            elif query.voice is VoiceFilter.AUTHOR and passage.voice is not Voice.AUTHOR:
-                allowed[row] = False
-            elif query.voice is VoiceFilter.QUOTED and passage.voice is not Voice.QUOTED:
-                allowed[row] = False
-            elif query.speaker and not speaker_matches(query.speaker, passage.speaker):
-                allowed[row] = False
-        return allowed
+        """Rows that pass the hard filters of the query (documents, voice, speaker)."""
+        return np.array([self._passes(p, query) for p in self.store.passages], dtype=bool)
+
+    @staticmethod
+    def _passes(passage: Passage, query: Query) -> bool:
+        if query.documents is not None and passage.document_id not in query.documents:
+            return False
+        if query.voice is not VoiceFilter.ANY and passage.voice.value != query.voice.value:
+            return False
+        return not query.speaker or speaker_matches(query.speaker, passage.speaker)
 
     def _sentence_scores(self, row: int, question_vector: np.ndarray) -> np.ndarray:
         lo, hi = self._sentence_bounds[row], self._sentence_bounds[row + 1]
@@ -147,7 +152,9 @@ class Ranker:
         if intent.wants_author or query.mode is Mode.REBUTTAL:
             score += np.where(self._voices, s.voice_boost, -s.voice_boost)
         if intent.speaker:
-            score += s.speaker_boost * np.array([speaker_matches(intent.speaker, p.speaker) for p in self.store.passages])
+            score += s.speaker_boost * np.array(
+                [speaker_matches(intent.speaker, p.speaker) for p in self.store.passages]
+            )
         phrases = quoted_phrases(query.text)
         for row, strength in phrase_matches(phrases, self._texts).items():
             score[row] += 10.0 * strength
@@ -157,12 +164,26 @@ class Ranker:
         if query.mode is Mode.REBUTTAL:
             order = [r for r in order if self._voices[r]] + [r for r in order if not self._voices[r]]
         confidence = float(max(dense[order[0]], sentence_best[order[0]])) if order else 0.0
-        answered = bool(order) and (confidence >= s.answer_threshold or bool(phrases and score[order[0]] >= 20))
+        coverage = max((self._coverage(query.text, r) for r in order[:3]), default=0.0)
+        answered = bool(order) and (
+            confidence >= s.answer_threshold
+            or (coverage >= s.coverage_min and confidence >= s.covered_threshold)
+            or bool(phrases and score[order[0]] >= 20)
+        )
         page = order[query.offset : query.offset + query.k]
         hits = tuple(
             Hit(row, float(score[row]), self._highlight(row, question_vector, query.text, phrases)) for row in page
         )
         return Ranking(hits=hits, answered=answered, confidence=confidence)
+
+    def _coverage(self, question: str, row: int) -> float:
+        """The idf-weighted share of the question's topic words that a passage contains."""
+        wanted = [t for t in dict.fromkeys(terms(question)) if t not in FRAME_TERMS]
+        if not wanted:
+            return 0.0
+        n = len(self._terms)
+        idf = {t: math.log((n + 1) / (self._df.get(t, 0) + 0.5)) for t in wanted}
+        return sum(idf[t] for t in wanted if t in self._terms[row]) / sum(idf.values())
 
     def _highlight(self, row: int, question_vector: np.ndarray, question: str, phrases: list[str]) -> tuple[int, int]:
         """The sentence that best answers: the quoted phrase's sentence, else the closest one."""

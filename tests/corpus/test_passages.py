@@ -1,0 +1,62 @@
+"""The verbatim invariant and the shape of passages, over every document of the test corpus."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus.document import Document
+from assistant.corpus.library import load_corpus
+from assistant.corpus.passages import ChunkingSettings
+
+
+@pytest.fixture(scope="module")
+def documents(multi_corpus: Path) -> list[Document]:
+    return list(load_corpus(multi_corpus, ChunkingSettings()).documents.values())
+
+
+def test_every_passage_is_its_documents_text_between_its_offsets(documents: list[Document]) -> None:
+    checked = 0
+    for doc in documents:
+        for passage in doc.passages:
+            assert passage.text == doc.text[passage.start : passage.end]
+            assert passage.text == passage.text.strip()
+            checked += 1
+    assert checked > 300
+
+
+def test_passages_are_in_order_and_do_not_overlap(documents: list[Document]) -> None:
+    for doc in documents:
+        for before, after in zip(doc.passages, doc.passages[1:], strict=False):
+            assert before.end <= after.start
+            assert before.paragraph <= after.paragraph
+
+
+def test_passages_stay_inside_one_section(documents: list[Document]) -> None:
+    for doc in documents:
+        starts = sorted(s.start for s in doc.sections)
+        for passage in doc.passages:
+            assert not any(passage.start < s < passage.end for s in starts)
+
+
+def test_long_paragraphs_are_split_at_sentence_ends(documents: list[Document]) -> None:
+    settings = ChunkingSettings()
+    split = 0
+    for doc in documents:
+        for passage, following in zip(doc.passages, doc.passages[1:], strict=False):
+            if len(passage.text) > settings.max_chars:
+                assert passage.text.count(". ") == 0, "only a single long sentence may exceed the limit"
+            if following.paragraph == passage.paragraph:
+                split += 1
+                assert re.search(r"[.!?…][”’\")\]]*\d{0,3}$", passage.text), passage.text[-40:]
+    assert split > 0
+
+
+def test_citation_names_author_title_section_and_paragraph(documents: list[Document]) -> None:
+    seed = next(d for d in documents if d.id == "red-jacobins")
+    passage = next(p for p in seed.passages if p.section == "Trotskyist practice")
+    assert passage.citation.startswith("Mark Hoskisson, “The Red Jacobins")
+    assert "Permanent Revolution, 2010" in passage.citation
+    assert "Trotskyist practice" in passage.citation and f"¶{passage.paragraph}" in passage.citation

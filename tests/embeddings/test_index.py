@@ -1,0 +1,87 @@
+"""The index on disk: round trip, checksums, atomic writes, stale and corrupt detection."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.corpus.passages import ChunkingSettings
+from assistant.store import is_fresh, open_store
+from embeddings.encoder import Encoder
+from embeddings.errors import IndexCorrupt
+from embeddings.index import MANIFEST, VECTORS, VectorIndex
+from tests.conftest import SEEDS
+
+
+def small_index() -> VectorIndex:
+    vectors = np.eye(4, dtype=np.float32)
+    return VectorIndex.build(vectors, model="m", fingerprint="f")
+
+
+def test_round_trip_keeps_vectors_and_attachments(tmp_path: Path) -> None:
+    small_index().save(tmp_path, {"extra.json": b"[1]"})
+    index, files = VectorIndex.load(tmp_path)
+    assert files == {"extra.json": b"[1]"}
+    scores, rows = index.search(np.array([0, 1, 0, 0], dtype=np.float32), 2)
+    assert rows[0][0] == 1 and scores[0][0] == pytest.approx(1.0)
+    assert not list(tmp_path.glob("*.tmp")), "no temporary files are left behind"
+
+
+def test_altered_file_fails_its_checksum(tmp_path: Path) -> None:
+    small_index().save(tmp_path, {"extra.json": b"[1]"})
+    (tmp_path / "extra.json").write_bytes(b"[2]")
+    with pytest.raises(IndexCorrupt, match="checksum"):
+        VectorIndex.load(tmp_path)
+
+
+def test_truncated_vectors_are_detected(tmp_path: Path) -> None:
+    small_index().save(tmp_path, {})
+    data = (tmp_path / VECTORS).read_bytes()
+    (tmp_path / VECTORS).write_bytes(data[: len(data) // 2])
+    with pytest.raises(IndexCorrupt):
+        VectorIndex.load(tmp_path)
+
+
+def test_missing_manifest_means_no_index(tmp_path: Path) -> None:
+    small_index().save(tmp_path, {})
+    (tmp_path / MANIFEST).unlink()
+    with pytest.raises(IndexCorrupt, match="no manifest"):
+        VectorIndex.load(tmp_path)
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def test_changed_article_makes_the_index_stale_and_it_is_rebuilt(
+    corpus_copy: Path, tmp_path: Path, encoder: Encoder
+) -> None:
+    index_dir, chunking = tmp_path / "index", ChunkingSettings()
+    first = open_store(corpus_copy, index_dir, encoder, chunking)
+    assert is_fresh(corpus_copy, index_dir, encoder.name, chunking)
+    article = corpus_copy / "red-jacobins.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\n\nA new closing paragraph.\n", encoding="utf-8")
+    assert not is_fresh(corpus_copy, index_dir, encoder.name, chunking)
+    assert not is_fresh(corpus_copy, index_dir, encoder.name, ChunkingSettings(max_chars=500))
+    assert not is_fresh(corpus_copy, index_dir, "another-model", chunking)
+    second = open_store(corpus_copy, index_dir, encoder, chunking)
+    assert second.passages[-1].text == "A new closing paragraph."
+    assert len(second.passages) == len(first.passages) + 1
+    assert is_fresh(corpus_copy, index_dir, encoder.name, chunking)
+
+
+def test_corrupt_index_is_rebuilt_not_served(corpus_copy: Path, tmp_path: Path, encoder: Encoder) -> None:
+    index_dir, chunking = tmp_path / "index", ChunkingSettings()
+    built = open_store(corpus_copy, index_dir, encoder, chunking)
+    manifest = json.loads((index_dir / MANIFEST).read_text())
+    (index_dir / "passages.json").write_text("[]")
+    reopened = open_store(corpus_copy, index_dir, encoder, chunking)
+    assert [p.text for p in reopened.passages] == [p.text for p in built.passages]
+    assert json.loads((index_dir / MANIFEST).read_text())["files"] == manifest["files"]
