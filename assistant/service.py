@@ -53,10 +53,14 @@ def ranking_settings(settings: Settings) -> RankingSettings:
         passage_weight=settings.passage_weight,
         sentence_weight=settings.sentence_weight,
         lexical_weight=settings.lexical_weight,
+        feedback_weight=settings.feedback_weight,
+        feedback_depth=settings.feedback_depth,
         voice_boost=settings.voice_boost,
         speaker_boost=settings.speaker_boost,
         rrf_k=settings.fusion_k,
         answer_threshold=settings.answer_threshold,
+        covered_threshold=settings.covered_threshold,
+        coverage_min=settings.coverage_min,
     )
 
 

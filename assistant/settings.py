@@ -33,14 +33,20 @@ class Settings(BaseSettings):
     lexical: bool = Field(True, description="Use the BM25 ranker.")
     fusion: Literal["weighted", "rrf"] = Field("weighted", description="How the two rankers combine.")
     fusion_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    passage_weight: float = Field(0.5, description="Weight of the question-passage cosine.")
+    passage_weight: float = Field(1.0, description="Weight of the question-passage cosine.")
     sentence_weight: float = Field(0.5, description="Weight of the best question-sentence cosine.")
-    lexical_weight: float = Field(0.3, description="Weight of BM25 relative to the query's best BM25.")
+    lexical_weight: float = Field(0.1, description="Weight of BM25 relative to the query's best BM25.")
+    feedback_weight: float = Field(0.8, ge=0, description="Pseudo-relevance feedback: pull toward top passages.")
+    feedback_depth: int = Field(5, ge=1, description="How many first-round passages feed back.")
     voice_boost: float = Field(0.1, description="Bonus for the author's voice when the question asks for it.")
     speaker_boost: float = Field(0.1, description="Bonus for a speaker the question names.")
     answer_threshold: float = Field(
-        0.4, description="Below this cosine of the best passage the question counts as not answered."
+        0.42, description="A best-passage cosine from here up counts as an answer (calibrated)."
     )
+    covered_threshold: float = Field(
+        0.35, description="A lower cosine that still counts when the passage holds the question's topic words."
+    )
+    coverage_min: float = Field(0.6, ge=0, le=1, description="Share of topic words (idf-weighted) that counts.")
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

@@ -65,7 +65,9 @@ def load_questions() -> list[Question]:
 
 def configurations(full: RankingSettings) -> dict[str, RankingSettings]:
     """The baselines are the plain rankers; the full system is what the settings serve."""
-    plain = replace(full, voice_boost=0.0, speaker_boost=0.0, sentence_weight=0.0, passage_weight=1.0)
+    plain = replace(
+        full, voice_boost=0.0, speaker_boost=0.0, sentence_weight=0.0, passage_weight=1.0, feedback_weight=0.0
+    )
     return {
         "lexical only (BM25)": replace(plain, dense=False),
         "embeddings only": replace(plain, lexical=False),
@@ -135,20 +137,23 @@ def print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
 def calibrate(assistant: Assistant, questions: list[Question]) -> None:
     """Grid-search the no-answer thresholds on the tuning half for balanced accuracy."""
     tune = [q for q in questions if q.split == "tune"]
-    base = ranking_settings(assistant.settings)
+    signals = [(assistant.ranker.rank(Query(q.query)), bool(q.gold)) for q in tune]
     best = None
     for answer, covered, coverage in itertools.product(
-        np.arange(0.36, 0.60, 0.01), np.arange(0.20, 0.46, 0.01), (0.6, 0.7, 0.8, 0.9, 1.0)
+        np.arange(0.30, 0.60, 0.01), np.arange(0.20, 0.46, 0.01), (0.6, 0.7, 0.8, 0.9, 1.0)
     ):
-        settings = replace(base, answer_threshold=answer, covered_threshold=covered, coverage_min=coverage)
-        ranker = Ranker(assistant.store, assistant.encoder, settings)
-        m = metrics(tune, evaluate(ranker, tune, seed_text(assistant)))
-        balanced = (m["answered ok"] + m["unanswered ok"]) / 2
-        if best is None or balanced > best[0] + 1e-9:
-            best = (balanced, answer, covered, coverage)
+        said = [
+            (r.confidence >= answer or (r.coverage >= coverage and r.confidence >= covered), gold)
+            for r, gold in signals
+        ]
+        positives = np.mean([s for s, gold in said if gold])
+        negatives = np.mean([not s for s, gold in said if not gold])
+        balanced = (positives + negatives) / 2
+        if best is None or balanced > best + 1e-9:
+            best = balanced
             print(
-                f"balanced {balanced:.3f}: answer_threshold={answer:.2f} covered_threshold={covered:.2f} "
-                f"coverage_min={coverage}"
+                f"balanced accuracy {balanced:.3f} (answerable {positives:.3f}, unanswerable {negatives:.3f}): "
+                f"answer_threshold={answer:.2f} covered_threshold={covered:.2f} coverage_min={coverage}"
             )
 
 

@@ -48,21 +48,22 @@ class Fusion(StrEnum):
 
 @dataclass(frozen=True)
 class RankingSettings:
-    """The knobs of ranking; see :class:`assistant.settings.Settings` for their meaning."""
+    """The knobs of ranking; :class:`assistant.settings.Settings` documents and defaults them."""
 
-    dense: bool = True
-    lexical: bool = True
-    fusion: Fusion = Fusion.WEIGHTED
-    passage_weight: float = 0.5
-    sentence_weight: float = 0.5
-    lexical_weight: float = 0.3
-    voice_boost: float = 0.1
-    speaker_boost: float = 0.1
-    rrf_k: int = 60
-    candidates: int = 200
-    answer_threshold: float = 0.46
-    covered_threshold: float = 0.31
-    coverage_min: float = 0.8
+    dense: bool
+    lexical: bool
+    fusion: Fusion
+    passage_weight: float
+    sentence_weight: float
+    lexical_weight: float
+    feedback_weight: float
+    feedback_depth: int
+    voice_boost: float
+    speaker_boost: float
+    rrf_k: int
+    answer_threshold: float
+    covered_threshold: float
+    coverage_min: float
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class Ranking:
     hits: tuple[Hit, ...]
     answered: bool
     confidence: float
+    coverage: float
 
 
 class Ranker:
@@ -143,11 +145,11 @@ class Ranker:
         if s.fusion is Fusion.RRF and s.dense and s.lexical:
             score = _rrf(dense, s.rrf_k) + _rrf(bm25, s.rrf_k)
         else:
-            score = np.zeros(n)
+            lexical = s.lexical_weight * bm25_norm if s.dense else bm25
+            score = np.zeros(n) + (lexical if s.lexical else 0.0)
             if s.dense:
-                score += s.passage_weight * dense + s.sentence_weight * sentence_best
-            if s.lexical:
-                score += s.lexical_weight * bm25_norm if s.dense else bm25
+                first = s.passage_weight * dense + s.sentence_weight * sentence_best + score
+                score += s.passage_weight * self._feedback(question_vector, first) + s.sentence_weight * sentence_best
         intent = read_intent(query.text, self._speakers)
         if intent.wants_author or query.mode is Mode.REBUTTAL:
             score += np.where(self._voices, s.voice_boost, -s.voice_boost)
@@ -174,7 +176,16 @@ class Ranker:
         hits = tuple(
             Hit(row, float(score[row]), self._highlight(row, question_vector, query.text, phrases)) for row in page
         )
-        return Ranking(hits=hits, answered=answered, confidence=confidence)
+        return Ranking(hits=hits, answered=answered, confidence=confidence, coverage=coverage)
+
+    def _feedback(self, question_vector: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """Passage cosines for the question moved toward its best first-round passages (Rocchio
+        pseudo-relevance feedback): a question worded unlike the article borrows the article's words."""
+        if self.settings.feedback_weight <= 0:
+            return self._passage_vectors @ question_vector
+        top = np.argsort(-first)[: self.settings.feedback_depth]
+        moved = question_vector + self.settings.feedback_weight * self._passage_vectors[top].mean(axis=0)
+        return self._passage_vectors @ (moved / np.linalg.norm(moved))
 
     def _coverage(self, question: str, row: int) -> float:
         """The idf-weighted share of the question's topic words that a passage contains."""
