@@ -17,6 +17,12 @@ FRAME_TERMS = frozenset(
 )
 _AUTHOR = re.compile(r"\b(?:the|this) (?:author|writer|article|essay|piece|text)\b|\bauthor(?:’s|'s)\b", re.I)
 
+_SPEECH_CUE = re.compile(
+    r"\b(?:say|says|said|saying|write|writes|wrote|words|quote[sd]?|quotation|put it|speech|declare[sd]?|"
+    r"comment(?:s|ed)?|retort(?:s|ed)?)\b",
+    re.I,
+)
+
 
 @dataclass(frozen=True)
 class Intent:
@@ -24,6 +30,7 @@ class Intent:
 
     wants_author: bool
     speaker: str | None
+    wants_words: bool
 
 
 def read_intent(question: str, speakers: Iterable[str]) -> Intent:
@@ -32,6 +39,7 @@ def read_intent(question: str, speakers: Iterable[str]) -> Intent:
     return Intent(
         wants_author=bool(_AUTHOR.search(question)),
         speaker=mentioned[0] if len(mentioned) == 1 else None,
+        wants_words=bool(_SPEECH_CUE.search(question)),
     )
 
 

@@ -154,9 +154,8 @@ class Ranker:
         if intent.wants_author or query.mode is Mode.REBUTTAL:
             score += np.where(self._voices, s.voice_boost, -s.voice_boost)
         if intent.speaker:
-            score += s.speaker_boost * np.array(
-                [speaker_matches(intent.speaker, p.speaker) for p in self.store.passages]
-            )
+            boost = s.speaker_boost * (2 if intent.wants_words else 1)
+            score += boost * np.array([speaker_matches(intent.speaker, p.speaker) for p in self.store.passages])
         phrases = quoted_phrases(query.text)
         for row, strength in phrase_matches(phrases, self._texts).items():
             score[row] += 10.0 * strength
