@@ -58,6 +58,7 @@ def ranking_settings(settings: Settings) -> RankingSettings:
         voice_boost=settings.voice_boost,
         speaker_boost=settings.speaker_boost,
         rrf_k=settings.fusion_k,
+        candidates=settings.candidates,
         answer_threshold=settings.answer_threshold,
         covered_threshold=settings.covered_threshold,
         coverage_min=settings.coverage_min,

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     lexical: bool = Field(True, description="Use the BM25 ranker.")
     fusion: Literal["weighted", "rrf"] = Field("weighted", description="How the two rankers combine.")
     fusion_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    candidates: int = Field(200, ge=10, description="Per ranker, when the corpus is too large to score whole.")
     passage_weight: float = Field(1.0, description="Weight of the question-passage cosine.")
     sentence_weight: float = Field(0.5, description="Weight of the best question-sentence cosine.")
     lexical_weight: float = Field(0.1, description="Weight of BM25 relative to the query's best BM25.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 
 import bm25s
@@ -24,9 +26,16 @@ class LexicalIndex:
     def __init__(self, texts: Sequence[str]) -> None:
         self._size = len(texts)
         self._bm25 = bm25s.BM25()
+        self._df: Counter[str] = Counter()
         if texts:
             tokens = bm25s.tokenize(list(texts), stopwords=_STOPWORDS, stemmer=_STEMMER, show_progress=False)
             self._bm25.index(tokens, show_progress=False)
+            words = {i: w for w, i in tokens.vocab.items()}
+            self._df = Counter(words[i] for ids in tokens.ids for i in set(ids))
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; a term the corpus lacks weighs most."""
+        return math.log((self._size + 1) / (self._df.get(term, 0) + 0.5))
 
     def scores(self, query: str) -> np.ndarray:
         """One BM25 score per passage (zeros when no query term is in the corpus)."""

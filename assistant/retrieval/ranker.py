@@ -9,14 +9,12 @@ on the tuning half of the development questions (``benchmarks/quality.py``).
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 
-from assistant.corpus.document import Passage, Voice
+from assistant.corpus.document import Voice
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
 from assistant.retrieval.lexical import LexicalIndex, terms
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
@@ -61,6 +59,7 @@ class RankingSettings:
     voice_boost: float
     speaker_boost: float
     rrf_k: int
+    candidates: int
     answer_threshold: float
     covered_threshold: float
     coverage_min: float
@@ -99,33 +98,53 @@ class Ranking:
 
 
 class Ranker:
-    """Scores every candidate passage of a :class:`Store` for a :class:`Query`."""
+    """Scores the candidate passages of a :class:`Store` for a :class:`Query`.
+
+    Candidates are every passage that passes the filters when that is few enough to score
+    exactly; otherwise the union of the dense and lexical top ``candidates``.
+    """
 
     def __init__(self, store: Store, encoder: Encoder, settings: RankingSettings) -> None:
         self.store = store
         self.encoder = encoder
         self.settings = settings
-        self._lexical = LexicalIndex([embedding_text(p) for p in store.passages])
-        self._texts = [p.text for p in store.passages]
-        self._voices = np.array([p.voice is Voice.AUTHOR for p in store.passages])
-        self._speakers = sorted({p.speaker for p in store.passages if p.speaker})
+        passages = store.passages
+        self._lexical = LexicalIndex([embedding_text(p) for p in passages])
+        self._author = np.array([p.voice is Voice.AUTHOR for p in passages], dtype=bool)
+        self._voices = np.array([p.voice.value for p in passages])
+        self._documents = np.array([p.document_id for p in passages])
+        self._speakers = sorted({p.speaker for p in passages if p.speaker})
+        self._speaker_of = np.array([p.speaker or "" for p in passages])
         self._passage_vectors = store.vectors.reconstruct_all()
-        self._terms = [frozenset(terms(embedding_text(p))) for p in store.passages]
-        self._df = Counter(t for passage_terms in self._terms for t in passage_terms)
-        first = np.searchsorted(store.sentences[:, 0], np.arange(len(store.passages) + 1))
-        self._sentence_bounds = first
+        self._sentence_bounds = np.searchsorted(store.sentences[:, 0], np.arange(len(passages) + 1))
 
     def _allowed(self, query: Query) -> np.ndarray:
         """Rows that pass the hard filters of the query (documents, voice, speaker)."""
-        return np.array([self._passes(p, query) for p in self.store.passages], dtype=bool)
+        allowed = np.ones(len(self.store.passages), dtype=bool)
+        if query.documents is not None:
+            allowed &= np.isin(self._documents, list(query.documents))
+        if query.voice is not VoiceFilter.ANY:
+            allowed &= self._voices == query.voice.value
+        if query.speaker:
+            allowed &= self._speaking(query.speaker)
+        return allowed
 
-    @staticmethod
-    def _passes(passage: Passage, query: Query) -> bool:
-        if query.documents is not None and passage.document_id not in query.documents:
-            return False
-        if query.voice is not VoiceFilter.ANY and passage.voice.value != query.voice.value:
-            return False
-        return not query.speaker or speaker_matches(query.speaker, passage.speaker)
+    def _speaking(self, wanted: str) -> np.ndarray:
+        names = [name for name in self._speakers if speaker_matches(wanted, name)]
+        return np.isin(self._speaker_of, names)
+
+    def _candidates(self, allowed: np.ndarray, question_vector: np.ndarray, bm25: np.ndarray) -> np.ndarray:
+        rows = np.flatnonzero(allowed)
+        limit = self.settings.candidates
+        if len(rows) <= 10 * limit:
+            return rows
+        _, dense_rows = self.store.vectors.search(question_vector, limit)
+        lexical_rows = np.argpartition(-bm25, limit)[:limit]
+        union = np.union1d(dense_rows[0][dense_rows[0] >= 0], lexical_rows)
+        return union[allowed[union]]
+
+    def _best_sentences(self, rows: np.ndarray, question_vector: np.ndarray) -> np.ndarray:
+        return np.array([self._sentence_scores(int(r), question_vector).max(initial=-1.0) for r in rows])
 
     def _sentence_scores(self, row: int, question_vector: np.ndarray) -> np.ndarray:
         lo, hi = self._sentence_bounds[row], self._sentence_bounds[row + 1]
@@ -134,66 +153,71 @@ class Ranker:
     def rank(self, query: Query) -> Ranking:
         """The top ``query.k`` passages after ``query.offset``, and the answered verdict."""
         s = self.settings
-        n = len(self.store.passages)
-        allowed = self._allowed(query)
         question_vector = self.encoder.encode_query(query.text)
-        dense = self._passage_vectors @ question_vector
-        sentence_best = np.maximum.reduceat(self.store.sentence_vectors @ question_vector, self._sentence_bounds[:-1])
-        bm25 = self._lexical.scores(query.text)
-        bm25_norm = bm25 / bm25.max() if bm25.max() > 0 else bm25
+        bm25_all = self._lexical.scores(query.text)
+        rows = self._candidates(self._allowed(query), question_vector, bm25_all)
+        vectors = self._passage_vectors[rows]
+        dense = vectors @ question_vector
+        sentence_best = self._best_sentences(rows, question_vector)
+        bm25 = bm25_all[rows]
+        best_bm25 = bm25_all.max(initial=0.0)
+        bm25_norm = bm25 / best_bm25 if best_bm25 > 0 else bm25
 
         if s.fusion is Fusion.RRF and s.dense and s.lexical:
             score = _rrf(dense, s.rrf_k) + _rrf(bm25, s.rrf_k)
         else:
-            lexical = s.lexical_weight * bm25_norm if s.dense else bm25
-            score = np.zeros(n) + (lexical if s.lexical else 0.0)
+            score = np.zeros(len(rows)) + ((s.lexical_weight * bm25_norm if s.dense else bm25) if s.lexical else 0.0)
             if s.dense:
                 first = s.passage_weight * dense + s.sentence_weight * sentence_best + score
-                score += s.passage_weight * self._feedback(question_vector, first) + s.sentence_weight * sentence_best
+                moved = self._feedback(question_vector, vectors, first)
+                score += s.passage_weight * (vectors @ moved) + s.sentence_weight * sentence_best
         intent = read_intent(query.text, self._speakers)
+        author = self._author[rows]
         if intent.wants_author or query.mode is Mode.REBUTTAL:
-            score += np.where(self._voices, s.voice_boost, -s.voice_boost)
+            score += np.where(author, s.voice_boost, -s.voice_boost)
         if intent.speaker:
             boost = s.speaker_boost * (2 if intent.wants_words else 1)
-            score += boost * np.array([speaker_matches(intent.speaker, p.speaker) for p in self.store.passages])
+            score += boost * self._speaking(intent.speaker)[rows]
         phrases = quoted_phrases(query.text)
-        for row, strength in phrase_matches(phrases, self._texts).items():
-            score[row] += 10.0 * strength
-        score = np.where(allowed, score, -np.inf)
+        if phrases:
+            texts = [self.store.passages[int(r)].text for r in rows]
+            for i, strength in phrase_matches(phrases, texts).items():
+                score[i] += 10.0 * strength
 
-        order = [int(r) for r in np.argsort(-score, kind="stable") if np.isfinite(score[r])]
+        order = np.argsort(-score, kind="stable")
         if query.mode is Mode.REBUTTAL:
-            order = [r for r in order if self._voices[r]] + [r for r in order if not self._voices[r]]
-        confidence = float(max(dense[order[0]], sentence_best[order[0]])) if order else 0.0
-        coverage = max((self._coverage(query.text, r) for r in order[:3]), default=0.0)
-        answered = bool(order) and (
+            order = np.concatenate([order[author[order]], order[~author[order]]])
+        top = int(order[0]) if len(order) else None
+        confidence = float(max(dense[top], sentence_best[top])) if top is not None else 0.0
+        coverage = max((self._coverage(query.text, int(rows[i])) for i in order[:3]), default=0.0)
+        answered = top is not None and (
             confidence >= s.answer_threshold
             or (coverage >= s.coverage_min and confidence >= s.covered_threshold)
-            or bool(phrases and score[order[0]] >= 20)
+            or bool(phrases and score[top] >= 20)
         )
-        page = order[query.offset : query.offset + query.k]
         hits = tuple(
-            Hit(row, float(score[row]), self._highlight(row, question_vector, query.text, phrases)) for row in page
+            Hit(int(rows[i]), float(score[i]), self._highlight(int(rows[i]), question_vector, query.text, phrases))
+            for i in order[query.offset : query.offset + query.k]
         )
         return Ranking(hits=hits, answered=answered, confidence=confidence, coverage=coverage)
 
-    def _feedback(self, question_vector: np.ndarray, first: np.ndarray) -> np.ndarray:
-        """Passage cosines for the question moved toward its best first-round passages (Rocchio
-        pseudo-relevance feedback): a question worded unlike the article borrows the article's words."""
-        if self.settings.feedback_weight <= 0:
-            return self._passage_vectors @ question_vector
+    def _feedback(self, question_vector: np.ndarray, vectors: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """The question moved toward its best first-round passages (Rocchio pseudo-relevance
+        feedback): a question worded unlike the article borrows the article's own words."""
+        if self.settings.feedback_weight <= 0 or not len(first):
+            return question_vector
         top = np.argsort(-first)[: self.settings.feedback_depth]
-        moved = question_vector + self.settings.feedback_weight * self._passage_vectors[top].mean(axis=0)
-        return self._passage_vectors @ (moved / np.linalg.norm(moved))
+        moved = question_vector + self.settings.feedback_weight * vectors[top].mean(axis=0)
+        return moved / np.linalg.norm(moved)
 
     def _coverage(self, question: str, row: int) -> float:
         """The idf-weighted share of the question's topic words that a passage contains."""
         wanted = [t for t in dict.fromkeys(terms(question)) if t not in FRAME_TERMS]
         if not wanted:
             return 0.0
-        n = len(self._terms)
-        idf = {t: math.log((n + 1) / (self._df.get(t, 0) + 0.5)) for t in wanted}
-        return sum(idf[t] for t in wanted if t in self._terms[row]) / sum(idf.values())
+        idf = {t: self._lexical.idf(t) for t in wanted}
+        present = set(terms(embedding_text(self.store.passages[row])))
+        return sum(idf[t] for t in wanted if t in present) / sum(idf.values())
 
     def _highlight(self, row: int, question_vector: np.ndarray, question: str, phrases: list[str]) -> tuple[int, int]:
         """The sentence that best answers: the quoted phrase's sentence, else the closest one."""
