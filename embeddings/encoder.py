@@ -7,6 +7,8 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future
+from queue import Empty, Queue
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -56,6 +58,9 @@ class Encoder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._known: dict[bytes, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
+        self._queries: Queue[tuple[str, Future[np.ndarray]]] = Queue()
+        threading.Thread(target=self._batch_queries, name="query-encoder", daemon=True).start()
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, one row per text; texts seen before are not re-encoded."""
@@ -81,13 +86,36 @@ class Encoder:
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
-        """One query vector; repeated questions skip the model."""
-        cached = self._cache.get(text)
-        if cached is not None:
-            self._cache.move_to_end(text)
-            return cached
-        vector = self._run([text], progress=False)[0]
-        self._cache[text] = vector
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        """One query vector. Repeated questions skip the model; questions that arrive while the
+        model is busy are encoded together in one batch, which costs little more than one."""
+        with self._cache_lock:
+            cached = self._cache.get(text)
+            if cached is not None:
+                self._cache.move_to_end(text)
+                return cached
+        pending: Future[np.ndarray] = Future()
+        self._queries.put((text, pending))
+        vector = pending.result()
+        with self._cache_lock:
+            self._cache[text] = vector
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
         return vector
+
+    def _batch_queries(self) -> None:
+        """Worker thread: take every waiting question, encode them in one call, hand results back."""
+        while True:
+            batch = [self._queries.get()]
+            while len(batch) < self.batch_size:
+                try:
+                    batch.append(self._queries.get_nowait())
+                except Empty:
+                    break
+            try:
+                vectors = self._run([text for text, _ in batch], progress=False)
+            except Exception as err:
+                for _, pending in batch:
+                    pending.set_exception(err)
+                continue
+            for (_, pending), vector in zip(batch, vectors, strict=True):
+                pending.set_result(vector)

@@ -1,0 +1,167 @@
+"""Latency and throughput of the real server, beside the physical floor measured in the same run.
+
+The floor is the bare sentence-transformers model encoding one question. The server is started
+on 127.0.0.1 as a separate process over a prebuilt index; a bounded number of distinct questions
+is sent at concurrency 1 and 8, then the same questions again (served from the query cache).
+Cold start compares `assistant ask` with importing sentence-transformers; index build
+throughput compares a build from scratch with the bare model encoding the same texts.
+
+    python benchmarks/latency.py [--requests 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.corpus.passages import ChunkingSettings  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from assistant.store import build, embedding_text  # noqa: E402
+from benchmarks.quality import CACHE, load_questions  # noqa: E402
+from embeddings.encoder import Encoder  # noqa: E402
+
+INDEX = CACHE / "seed-index"
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DEBATE_DATA_DIR": str(INDEX)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("server did not come up within 300 s")
+
+
+def timed_requests(url: str, questions: list[str], concurrency: int) -> tuple[list[float], float]:
+    """Per-request latencies (s) and wall time for sending ``questions`` over ``concurrency`` clients."""
+    latencies: list[float] = []
+
+    def worker(chunk: list[str]) -> list[float]:
+        times = []
+        with httpx.Client(timeout=60) as client:
+            for question in chunk:
+                started = time.perf_counter()
+                response = client.post(url, json={"question": question})
+                response.raise_for_status()
+                times.append(time.perf_counter() - started)
+        return times
+
+    chunks = [questions[i::concurrency] for i in range(concurrency)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        for times in pool.map(worker, chunks):
+            latencies.extend(times)
+    return latencies, time.perf_counter() - started
+
+
+def command_seconds(args: list[str], runs: int = 2) -> float:
+    env = {**os.environ, "DEBATE_DATA_DIR": str(INDEX)}
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(args, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def row(name: str, ours: float, baseline: float, baseline_name: str, unit: str) -> None:
+    ratio = ours / baseline if baseline else float("nan")
+    print(f"{name:<34}{ours:>12.2f} {unit:<6}{baseline:>12.2f} {unit:<6} {ratio:>7.2f}×  ({baseline_name})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=60, help="distinct questions per measurement")
+    args = parser.parse_args()
+    questions = list(dict.fromkeys(q.query for q in load_questions()))
+    single, concurrent = questions[: args.requests], questions[args.requests : args.requests + 2 * args.requests]
+
+    encoder = Encoder()
+    settings = Settings(data_dir=INDEX)
+    chunking = ChunkingSettings(settings.max_passage_chars, settings.max_lead_in_chars)
+    bare = encoder._model  # the floor is the model itself, without any of our code
+    for question in single[:5]:
+        bare.encode([question])
+    floor = [_seconds(lambda q=q: bare.encode([q])) for q in single]
+    floor_p50 = statistics.median(floor)
+
+    with tempfile.TemporaryDirectory() as scratch:
+        started = time.perf_counter()
+        store = build(settings.corpus_dir, Path(scratch) / "index", Encoder(), chunking, progress=False)
+        build_seconds = time.perf_counter() - started
+    texts = [embedding_text(p) for p in store.passages] + [
+        store.documents[store.passages[r].document_id].text[s:e] for r, s, e in store.sentences
+    ]
+    bare_seconds = _seconds(lambda: bare.encode(texts, batch_size=settings.batch_size))
+    build(settings.corpus_dir, INDEX, encoder, chunking, progress=False)  # the server's index, prebuilt
+
+    port = free_port()
+    server = start_server(port)
+    try:
+        url = f"http://127.0.0.1:{port}/ask"
+        timed_requests(url, ["warm-up question about the party"], 1)
+        one, one_wall = timed_requests(url, single, 1)
+        eight, eight_wall = timed_requests(url, concurrent, 8)
+        cached, _ = timed_requests(url, single, 1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    cold_ask = command_seconds([sys.executable, "-m", "assistant", "ask", "ban on factions", "--json"])
+    cold_import = command_seconds([sys.executable, "-c", "import sentence_transformers"])
+
+    print(f"\nLatency on this machine ({os.cpu_count()} cores), {len(single)} + {len(concurrent)} distinct questions")
+    print(f"{'measure':<34}{'ours':>19}{'baseline':>19}   ratio")
+    row("p50 /ask, concurrency 1", 1000 * percentile(one, 50), 1000 * floor_p50, "bare model encode p50", "ms")
+    row("p99 /ask, concurrency 1", 1000 * percentile(one, 99), 1000 * percentile(floor, 99), "bare encode p99", "ms")
+    row("p50 /ask, concurrency 8", 1000 * percentile(eight, 50), 1000 * floor_p50, "bare model encode p50", "ms")
+    row("p99 /ask, concurrency 8", 1000 * percentile(eight, 99), 1000 * floor_p50, "bare model encode p50", "ms")
+    row("throughput, concurrency 8", len(concurrent) / eight_wall, len(single) / one_wall, "concurrency 1", "req/s")
+    row("p50 /ask, repeated question", 1000 * percentile(cached, 50), 1000 * floor_p50, "bare encode p50", "ms")
+    row("cold start: assistant ask", cold_ask, cold_import, "import sentence_transformers", "s")
+    passages_per_second = len(store.passages) / build_seconds
+    row("index build (passages/s)", passages_per_second, len(store.passages) / bare_seconds, "bare encode", "p/s")
+
+
+def _seconds(work: object) -> float:
+    started = time.perf_counter()
+    work()  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()
