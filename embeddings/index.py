@@ -124,6 +124,8 @@ class VectorIndex:
         """Store the index and its attachments atomically, manifest last."""
         folder.mkdir(parents=True, exist_ok=True)
         (folder / MANIFEST).unlink(missing_ok=True)
+        for leftover in folder.glob(".*.tmp"):  # from a build that was killed mid-write
+            leftover.unlink()
         files = {VECTORS: faiss.serialize_index(self._index).tobytes(), **attachments}
         for name, data in files.items():
             write_atomic(folder / name, data)
