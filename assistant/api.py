@@ -1,4 +1,5 @@
-"""The HTTP API: routes only; the work is done by :class:`assistant.service.Assistant`."""
+"""The HTTP API: routes only; the work is done by :class:`assistant.chat.Chat` over an
+:class:`assistant.service.Assistant`. The chat page and the document view are :mod:`assistant.web`."""
 
 from __future__ import annotations
 
@@ -6,20 +7,28 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant import web
+from assistant.chat import Chat
 from assistant.errors import AssistantError, BadRequest, CorpusError, IndexStateError, NotFound
 from assistant.schemas import (
+    SESSION_ID,
     AskRequest,
     AskResponse,
+    BriefOut,
+    CardOut,
+    CardRequest,
     DocumentOut,
     DocumentText,
     ErrorOut,
     Health,
     PassageContext,
+    SessionOut,
+    describe_errors,
 )
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -27,15 +36,21 @@ from assistant.settings import Settings
 log = logging.getLogger(__name__)
 
 STATUS = {NotFound: 404, BadRequest: 400, CorpusError: 422, IndexStateError: 503}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SessionId = Path(pattern=SESSION_ID, description="A conversation from POST /sessions.")
 ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorOut} for code in (400, 404, 413, 422, 503)}
 
 
-def _validation_message(err: RequestValidationError) -> str:
-    parts = []
-    for problem in err.errors():
-        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "body"
-        parts.append(f"{where}: {problem.get('msg', 'invalid')}")
-    return "; ".join(parts) or "invalid request"
+def _wants_html(request: Request) -> bool:
+    """A browser following a link asks for HTML first; API clients ask for JSON or anything."""
+    accept = request.headers.get("accept", "")
+    html, json = accept.find("text/html"), accept.find("application/json")
+    return html >= 0 and (json < 0 or html < json)
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    disposition = f'attachment; filename="{filename}"'
+    return Response(content, media_type=media_type, headers={"content-disposition": disposition})
 
 
 def create_app(assistant: Assistant | None = None, settings: Settings | None = None) -> FastAPI:
@@ -45,6 +60,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not hasattr(app.state, "assistant"):
             app.state.assistant = Assistant(settings, progress=True)
+            app.state.chat = Chat(app.state.assistant)
         yield
 
     app = FastAPI(
@@ -55,6 +71,8 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     )
     if assistant is not None:
         app.state.assistant = assistant
+        app.state.chat = Chat(assistant)
+    web.install(app)
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, err: AssistantError) -> JSONResponse:
@@ -63,7 +81,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, err: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _validation_message(err)}, status_code=422)
+        return JSONResponse({"detail": describe_errors(err.errors())}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
@@ -78,10 +96,47 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     def service(request: Request) -> Assistant:
         return request.app.state.assistant
 
+    def chat(request: Request) -> Chat:
+        return request.app.state.chat
+
+    @app.post("/sessions", response_model=SessionOut, status_code=201)
+    def start(request: Request) -> SessionOut:
+        """A new conversation; pass its ``session_id`` to /ask so that follow-ups are understood."""
+        return chat(request).start()
+
     @app.post("/ask", response_model=AskResponse, responses=ERRORS)
     def ask(body: AskRequest, request: Request) -> AskResponse:
-        """The passages that best answer a question, best first, with references."""
-        return service(request).ask(body)
+        """The passages that best answer a question, best first, with references. With a
+        ``session_id``, a short reply ("and Trotsky?", "more") is read against the last question."""
+        return chat(request).ask(body)
+
+    @app.post("/cards", response_model=CardOut, responses=ERRORS)
+    def card(body: CardRequest, request: Request) -> CardOut:
+        """A debate card of a passage, to copy: tag, short and full cite, the passage verbatim."""
+        return chat(request).card(body)
+
+    @app.get("/sessions/{session_id}/brief", response_model=BriefOut, responses=ERRORS)
+    def brief(request: Request, session_id: str = SessionId) -> BriefOut:
+        return chat(request).brief(session_id)
+
+    @app.post("/sessions/{session_id}/brief", response_model=BriefOut, status_code=201, responses=ERRORS)
+    def add_card(body: CardRequest, request: Request, session_id: str = SessionId) -> BriefOut:
+        """Add a card of a passage to the conversation's brief."""
+        return chat(request).add_card(session_id, body)
+
+    @app.delete("/sessions/{session_id}/brief/{card_id}", response_model=BriefOut, responses=ERRORS)
+    def remove_card(request: Request, card_id: int, session_id: str = SessionId) -> BriefOut:
+        return chat(request).remove_card(session_id, card_id)
+
+    @app.get("/sessions/{session_id}/brief.md", response_class=Response, responses=ERRORS)
+    def brief_markdown(request: Request, session_id: str = SessionId) -> Response:
+        """The brief as Markdown."""
+        return _download(chat(request).export_markdown(session_id).encode(), "text/markdown; charset=utf-8", "brief.md")
+
+    @app.get("/sessions/{session_id}/brief.docx", response_class=Response, responses=ERRORS)
+    def brief_docx(request: Request, session_id: str = SessionId) -> Response:
+        """The brief as a Word file: tags as Heading 4, bold cites, key sentences underlined and highlighted."""
+        return _download(chat(request).export_docx(session_id), DOCX, "brief.docx")
 
     @app.get("/health", response_model=Health)
     def health(request: Request) -> Health:
@@ -90,6 +145,28 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     @app.get("/documents", response_model=list[DocumentOut])
     def documents(request: Request) -> list[DocumentOut]:
         return service(request).documents()
+
+    @app.get(
+        "/documents/{document_id}",
+        response_model=DocumentOut,
+        responses={**ERRORS, 200: {"content": {"text/html": {}}}},
+    )
+    def document(
+        document_id: str,
+        request: Request,
+        highlight: str | None = Query(
+            None, pattern=r"^\d{1,9}-\d{1,9}$", description="START-END of a sentence to mark in the HTML view."
+        ),
+    ) -> DocumentOut | Response:
+        """The document's metadata as JSON, or its full text as a page when a browser asks for HTML."""
+        if not _wants_html(request):
+            return service(request).document_out(document_id)
+        mark = None
+        if highlight:
+            start, end = highlight.split("-")
+            mark = (int(start), int(end))
+        page = web.document_page(service(request).document(document_id), mark)
+        return HTMLResponse(page, headers={"vary": "accept"})
 
     @app.get("/documents/{document_id}/text", response_model=DocumentText, responses=ERRORS)
     def document_text(document_id: str, request: Request) -> DocumentText:
@@ -100,6 +177,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     def passage(
         passage_id: str, request: Request, context: int = Query(1, ge=0, le=20, description="Neighbours each side.")
     ) -> PassageContext:
-        return service(request).passage(passage_id, context)
+        """A passage with up to ``context`` neighbours on each side within its section."""
+        return chat(request).context(passage_id, context)
 
     return app

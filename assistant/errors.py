@@ -21,3 +21,7 @@ class NotFound(AssistantError):
 
 class BadRequest(AssistantError):
     """A request the assistant cannot answer as asked."""
+
+
+class PromptsError(AssistantError):
+    """The prompts folder lacks a file or a sentence that the assistant says."""

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.corpus.document import Voice
 from assistant.retrieval.ranker import Mode, VoiceFilter
 
 MAX_QUESTION_CHARS = 2000
+# Patterns live in the schema, so that clients can check them before sending.
+NOT_BLANK = r"\S"
+ONE_LINE = r"^[^\r\n]*$"
+PATTERN_MESSAGES = {NOT_BLANK: "must contain text, not only spaces", ONE_LINE: "must be one line"}
 MAX_K = 50
+MAX_TAG_CHARS = 300
+SESSION_ID = r"^[A-Za-z0-9_-]{1,64}$"
 
 
 class Highlight(BaseModel):
@@ -42,25 +52,34 @@ class AskRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK)
     k: int = Field(5, ge=1, le=MAX_K)
     documents: list[str] | None = Field(None, max_length=1000, description="Only these document ids.")
     voice: VoiceFilter = VoiceFilter.ANY
     speaker: str | None = Field(None, min_length=1, max_length=200, description="Only this quoted speaker.")
     mode: Mode = Mode.EVIDENCE
+    session_id: str | None = Field(
+        None, pattern=SESSION_ID, description="A conversation from POST /sessions; follow-ups are read against it."
+    )
 
-    @field_validator("question")
-    @classmethod
-    def _not_blank(cls, question: str) -> str:
-        if not question.strip():
-            raise ValueError("question must contain text, not only spaces")
-        return question
+
+class FollowUp(StrEnum):
+    """How a question was read: on its own, as the next page of the last one, or as its new topic."""
+
+    NEW = "new"
+    MORE = "more"
+    TOPIC = "topic"
 
 
 class AskResponse(BaseModel):
-    """Passages best first; ``message`` is fixed text from ``prompts/``."""
+    """Passages best first; ``message`` and ``echo`` are fixed text from ``prompts/``."""
 
-    question: str
+    question: str = Field(description="The question as asked.")
+    searched_for: str = Field(description="The question actually searched, after reading a follow-up.")
+    followup: FollowUp = FollowUp.NEW
+    echo: str | None = Field(None, description="Says what was searched when a follow-up was read.")
+    session_id: str | None = None
+    offset: int = Field(0, description="Passages of the same question shown before these.")
     answered: bool
     message: str
     passages: list[PassageOut]
@@ -94,7 +113,7 @@ class DocumentText(BaseModel):
 
 
 class PassageContext(BaseModel):
-    """A passage with its neighbours in the same document."""
+    """A passage with its neighbours in the same section."""
 
     passage: PassageOut
     before: list[PassageOut]
@@ -118,3 +137,71 @@ class ErrorOut(BaseModel):
     """Every 4xx body: a message that says what was wrong."""
 
     detail: str
+
+
+class Starter(BaseModel):
+    """A question to start from: a template of ``prompts/`` filled with a section's title."""
+
+    document_id: str
+    section: str
+    question: str
+
+
+class SessionOut(BaseModel):
+    """A new conversation: its id, and the fixed sentences the chat page shows."""
+
+    session_id: str
+    greeting: str
+    starters: list[Starter]
+    phrases: dict[str, str] = Field(description="Sentences the page shows on its own, from prompts/.")
+
+
+class CardRequest(BaseModel):
+    """A passage to make into a debate card, under the user's own tag."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    passage_id: str = Field(min_length=1, max_length=300)
+    tag: str = Field("", max_length=MAX_TAG_CHARS, pattern=ONE_LINE, description="The user's tag line; never generated.")
+    highlight: Highlight | None = Field(None, description="The key sentence to emphasise, in document offsets.")
+
+    @field_validator("tag")
+    @classmethod
+    def _trimmed(cls, tag: str) -> str:
+        return tag.strip()
+
+
+class CardOut(BaseModel):
+    """A debate card: tag, short and full cite, and the whole passage with its key sentence."""
+
+    id: int | None = Field(None, description="The card's number in its brief.")
+    passage_id: str
+    document_id: str
+    tag: str
+    short_cite: str
+    full_cite: str
+    start: int
+    end: int
+    text: str = Field(description="The passage, verbatim and whole.")
+    highlight: Highlight | None
+    markdown: str = Field(description="The card as Markdown, as it is copied to the clipboard.")
+
+
+class BriefOut(BaseModel):
+    """The cards collected in one conversation, in the order they were added."""
+
+    session_id: str
+    message: str | None = None
+    cards: list[CardOut]
+
+
+def describe_errors(errors: Sequence[Mapping[str, Any]]) -> str:
+    """One readable sentence for pydantic validation errors: where, and what was wrong."""
+    parts = []
+    for problem in errors:
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "body"
+        message = problem.get("msg", "invalid")
+        if problem.get("type") == "string_pattern_mismatch":
+            message = PATTERN_MESSAGES.get(problem.get("ctx", {}).get("pattern"), message)
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts) or "invalid request"

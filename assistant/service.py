@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import tomllib
-from dataclasses import dataclass
 
-from assistant.corpus.document import Passage
+from assistant.corpus.document import Document, Passage
 from assistant.corpus.passages import ChunkingSettings
 from assistant.errors import NotFound
+from assistant.prompts import Prompts
 from assistant.retrieval.ranker import Fusion, Hit, Query, Ranker, RankingSettings
 from assistant.schemas import (
     AskRequest,
@@ -30,21 +29,6 @@ from embeddings.encoder import Encoder
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Prompts:
-    """Fixed sentences loaded from ``prompts/``."""
-
-    messages: dict[str, dict[str, str]]
-
-    @classmethod
-    def load(cls, settings: Settings) -> Prompts:
-        with open(settings.prompts_dir / "messages.toml", "rb") as handle:
-            return cls(tomllib.load(handle))
-
-    def say(self, group: str, key: str) -> str:
-        return self.messages[group][key]
-
-
 def ranking_settings(settings: Settings) -> RankingSettings:
     return RankingSettings(
         dense=settings.dense,
@@ -59,6 +43,9 @@ def ranking_settings(settings: Settings) -> RankingSettings:
         speaker_boost=settings.speaker_boost,
         rrf_k=settings.fusion_k,
         candidates=settings.candidates,
+        bm25_k1=settings.bm25_k1,
+        bm25_b=settings.bm25_b,
+        rebuttal_dense_weight=settings.rebuttal_dense_weight,
         answer_threshold=settings.answer_threshold,
         covered_threshold=settings.covered_threshold,
         coverage_min=settings.coverage_min,
@@ -71,7 +58,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, encoder: Encoder | None = None, progress: bool = False):
         self.settings = settings or Settings()
         self.encoder = encoder or Encoder(self.settings.model, self.settings.batch_size)
-        self.prompts = Prompts.load(self.settings)
+        self.prompts = Prompts.load(self.settings.prompts_dir)
         self._progress = progress
         self._lock = threading.Lock()
         self._open()
@@ -87,8 +74,9 @@ class Assistant:
         with self._lock:
             self._open()
 
-    def ask(self, request: AskRequest) -> AskResponse:
-        """The best passages for a question, or ``answered: false`` with the nearest ones."""
+    def ask(self, request: AskRequest, offset: int = 0) -> AskResponse:
+        """The best passages for a question after the first ``offset``, or ``answered: false``
+        with the nearest ones. Sessions and follow-ups are :mod:`assistant.chat`'s concern."""
         query = Query(
             text=request.question,
             k=request.k,
@@ -96,6 +84,7 @@ class Assistant:
             voice=request.voice,
             speaker=request.speaker,
             mode=request.mode,
+            offset=offset,
         )
         ranking = self.ranker.rank(query)
         if not ranking.hits:
@@ -106,6 +95,8 @@ class Assistant:
             message = self.prompts.say("ask", request.mode.value)
         return AskResponse(
             question=request.question,
+            searched_for=request.question,
+            offset=offset,
             answered=ranking.answered,
             message=message,
             passages=[self._out(self.store.passages[h.row], h) for h in ranking.hits],
@@ -130,40 +121,58 @@ class Assistant:
             highlight=Highlight(start=hit.highlight[0], end=hit.highlight[1]) if hit else None,
         )
 
+    @staticmethod
+    def _document_out(d: Document) -> DocumentOut:
+        return DocumentOut(
+            id=d.id,
+            title=d.meta.title,
+            author=d.meta.author,
+            publication=d.meta.publication,
+            year=d.meta.year,
+            source=d.source,
+            format=d.format,
+            passages=len(d.passages),
+            sections=[SectionOut(title=s.title, start=s.start, level=s.level) for s in d.sections],
+        )
+
     def documents(self) -> list[DocumentOut]:
-        return [
-            DocumentOut(
-                id=d.id,
-                title=d.meta.title,
-                author=d.meta.author,
-                publication=d.meta.publication,
-                year=d.meta.year,
-                source=d.source,
-                format=d.format,
-                passages=len(d.passages),
-                sections=[SectionOut(title=s.title, start=s.start, level=s.level) for s in d.sections],
-            )
-            for d in self.store.documents.values()
-        ]
+        return [self._document_out(d) for d in self.store.documents.values()]
 
     def document_text(self, document_id: str) -> DocumentText:
+        document = self.document(document_id)
+        return DocumentText(id=document.id, text=document.text)
+
+    def document(self, document_id: str) -> Document:
+        """A parsed document with its text, sections and passages."""
         document = self.store.documents.get(document_id)
         if document is None:
             raise NotFound(f"no document with id '{document_id}'")
-        return DocumentText(id=document.id, text=document.text)
+        return document
 
-    def passage(self, passage_id: str, context: int = 1) -> PassageContext:
-        """A passage and up to ``context`` passages on each side of it in its document."""
+    def document_out(self, document_id: str) -> DocumentOut:
+        """One document's metadata and sections."""
+        return self._document_out(self.document(document_id))
+
+    def lookup(self, passage_id: str) -> tuple[Passage, Document]:
+        """A passage and the document it belongs to."""
         row = self.store.rows.get(passage_id)
         if row is None:
             raise NotFound(f"no passage with id '{passage_id}'")
         passage = self.store.passages[row]
-        siblings = self.store.documents[passage.document_id].passages
-        at = next(i for i, p in enumerate(siblings) if p.id == passage_id)
+        return passage, self.store.documents[passage.document_id]
+
+    def passage(self, passage_id: str, context: int = 1) -> PassageContext:
+        """A passage and up to ``context`` passages on each side of it within its section: a
+        neighbour across a heading belongs to another argument."""
+        passage, document = self.lookup(passage_id)
+        siblings = document.passages
+        at = siblings.index(passage)
+        before = [p for p in siblings[max(0, at - context) : at] if p.section == passage.section]
+        after = [p for p in siblings[at + 1 : at + 1 + context] if p.section == passage.section]
         return PassageContext(
             passage=self._out(passage),
-            before=[self._out(p) for p in siblings[max(0, at - context) : at]],
-            after=[self._out(p) for p in siblings[at + 1 : at + 1 + context]],
+            before=[self._out(p) for p in before],
+            after=[self._out(p) for p in after],
         )
 
     def health(self) -> Health:

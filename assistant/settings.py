@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     fusion: Literal["weighted", "rrf"] = Field("weighted", description="How the two rankers combine.")
     fusion_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     candidates: int = Field(200, ge=10, description="Per ranker, when the corpus is too large to score whole.")
+    bm25_k1: float = Field(5.0, gt=0, description="BM25 term-frequency saturation (long claims need a high one).")
+    bm25_b: float = Field(1.0, ge=0, le=1, description="BM25 length normalisation.")
+    rebuttal_dense_weight: float = Field(
+        0.6, ge=0, le=1, description="Rebuttal mode: weight of the normalised dense score against BM25."
+    )
     passage_weight: float = Field(1.0, description="Weight of the question-passage cosine.")
     sentence_weight: float = Field(0.5, description="Weight of the best question-sentence cosine.")
     lexical_weight: float = Field(0.1, description="Weight of BM25 relative to the query's best BM25.")
@@ -51,3 +56,13 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+
+    sessions_max: int = Field(
+        500, ge=1, description="Conversations kept in memory; the least recently used goes first."
+    )
+    session_turns_max: int = Field(50, ge=1, description="Turns remembered per conversation; the oldest goes first.")
+    session_ttl_seconds: float = Field(
+        4 * 3600.0, gt=0, description="A conversation unused this long is forgotten, with its brief."
+    )
+    brief_cards_max: int = Field(200, ge=1, description="Cards one brief may hold.")
+    followup_max_words: int = Field(6, ge=1, description="Longest topic a follow-up reply ('and X?') may name.")

@@ -25,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.retrieval.ranker import Fusion, Query, Ranker, RankingSettings  # noqa: E402
+from assistant.retrieval.ranker import Fusion, Mode, Query, Ranker, RankingSettings  # noqa: E402
 from assistant.service import Assistant, ranking_settings  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
@@ -66,7 +66,14 @@ def load_questions() -> list[Question]:
 def configurations(full: RankingSettings) -> dict[str, RankingSettings]:
     """The baselines are the plain rankers; the full system is what the settings serve."""
     plain = replace(
-        full, voice_boost=0.0, speaker_boost=0.0, sentence_weight=0.0, passage_weight=1.0, feedback_weight=0.0
+        full,
+        voice_boost=0.0,
+        speaker_boost=0.0,
+        sentence_weight=0.0,
+        passage_weight=1.0,
+        feedback_weight=0.0,
+        bm25_k1=1.5,
+        bm25_b=0.75,
     )
     return {
         "lexical only (BM25)": replace(plain, dense=False),
@@ -87,7 +94,8 @@ class Outcome:
 def evaluate(ranker: Ranker, questions: list[Question], text: str) -> dict[str, Outcome]:
     outcomes = {}
     for q in questions:
-        ranking = ranker.rank(Query(q.query, k=10))
+        mode = Mode.REBUTTAL if q.kind == "rebuttal" else Mode.EVIDENCE
+        ranking = ranker.rank(Query(q.query, k=10, mode=mode))
         passages = [ranker.store.passages[h.row] for h in ranking.hits]
         rank = next((i for i, p in enumerate(passages) if covers(p.start, p.end, q.gold, text)), None)
         section_ok = bool(passages) and passages[0].section == q.section
@@ -131,7 +139,10 @@ def print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
     print(f"\n{title}")
     print(f"{'system':<24}" + "".join(f"{c:>14}" for c in columns))
     for name, values in rows.items():
-        print(f"{name:<24}" + "".join(f"{values[c]:>14.3f}" if c != "n" else f"{values[c]:>14d}" for c in columns))
+        print(
+            f"{name:<24}"
+            + "".join(f"{values[c]:>14d}" if c in ("n", "queries") else f"{values[c]:>14.3f}" for c in columns)
+        )
 
 
 def calibrate(assistant: Assistant, questions: list[Question]) -> None:
@@ -187,7 +198,8 @@ def main() -> None:
     if args.arguana:
         from benchmarks.arguana import run_arguana
 
-        run_arguana(assistant.encoder)
+        rows = run_arguana(assistant.encoder, configurations(ranking_settings(assistant.settings)))
+        print_table("BEIR ArguAna, rebuttal mode, all test queries (own id dropped)", rows)
 
 
 if __name__ == "__main__":

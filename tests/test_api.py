@@ -37,7 +37,18 @@ def ask(client: TestClient, **body: object) -> dict:
 
 def test_ask_returns_verbatim_passages_with_references(client: TestClient) -> None:
     body = ask(client, question="What does the author say about the ban on factions?")
-    assert set(body) == {"question", "answered", "message", "passages"}
+    assert set(body) == {
+        "question",
+        "searched_for",
+        "followup",
+        "echo",
+        "session_id",
+        "offset",
+        "answered",
+        "message",
+        "passages",
+    }
+    assert body["searched_for"] == body["question"] and body["followup"] == "new" and body["session_id"] is None
     assert body["answered"] is True and len(body["passages"]) == 5
     text = client.get(f"/documents/{SEED_ID}/text").json()["text"]
     for passage in body["passages"]:
@@ -87,11 +98,13 @@ def test_health_and_documents(client: TestClient) -> None:
     assert [s["title"] for s in document["sections"]][:2] == ["Original PR Introduction", "The left critique"]
 
 
-def test_passage_with_neighbours(client: TestClient) -> None:
+def test_passage_with_neighbours_in_its_section(client: TestClient) -> None:
     body = client.get(f"/passages/{SEED_ID}:10", params={"context": 2}).json()
     assert body["passage"]["id"] == f"{SEED_ID}:10"
-    assert [p["id"] for p in body["before"]] == [f"{SEED_ID}:8", f"{SEED_ID}:9"]
+    # ¶8 closes the section before "The left critique": a neighbour across a heading is left out
+    assert [p["id"] for p in body["before"]] == [f"{SEED_ID}:9"]
     assert [p["id"] for p in body["after"]] == [f"{SEED_ID}:11", f"{SEED_ID}:12"]
+    assert {p["section"] for p in body["before"] + body["after"]} == {body["passage"]["section"]}
     first = client.get(f"/passages/{SEED_ID}:1").json()
     assert first["before"] == [] and len(first["after"]) == 1
 
@@ -137,6 +150,12 @@ def test_unknown_ids_are_404(client: TestClient, path: str) -> None:
 
 def test_context_out_of_range_is_a_4xx(client: TestClient) -> None:
     assert client.get(f"/passages/{SEED_ID}:3", params={"context": 99}).status_code == 422
+
+
+def test_document_metadata_by_id(client: TestClient) -> None:
+    body = client.get(f"/documents/{SEED_ID}").json()
+    assert body["id"] == SEED_ID and body["author"] == "Mark Hoskisson"
+    assert client.get("/documents/nothing").status_code == 404
 
 
 def test_openapi_docs_are_served(client: TestClient) -> None:

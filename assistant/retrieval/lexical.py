@@ -23,9 +23,9 @@ def terms(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 scores of every passage for a query."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], k1: float = 1.5, b: float = 0.75) -> None:
         self._size = len(texts)
-        self._bm25 = bm25s.BM25()
+        self._bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
         self._df: Counter[str] = Counter()
         if texts:
             tokens = bm25s.tokenize(list(texts), stopwords=_STOPWORDS, stemmer=_STEMMER, show_progress=False)

@@ -60,6 +60,9 @@ class RankingSettings:
     speaker_boost: float
     rrf_k: int
     candidates: int
+    bm25_k1: float
+    bm25_b: float
+    rebuttal_dense_weight: float
     answer_threshold: float
     covered_threshold: float
     coverage_min: float
@@ -109,7 +112,7 @@ class Ranker:
         self.encoder = encoder
         self.settings = settings
         passages = store.passages
-        self._lexical = LexicalIndex([embedding_text(p) for p in passages])
+        self._lexical = LexicalIndex([embedding_text(p) for p in passages], settings.bm25_k1, settings.bm25_b)
         self._author = np.array([p.voice is Voice.AUTHOR for p in passages], dtype=bool)
         self._voices = np.array([p.voice.value for p in passages])
         self._documents = np.array([p.document_id for p in passages])
@@ -150,10 +153,12 @@ class Ranker:
         lo, hi = self._sentence_bounds[row], self._sentence_bounds[row + 1]
         return self.store.sentence_vectors[lo:hi] @ question_vector
 
-    def rank(self, query: Query) -> Ranking:
-        """The top ``query.k`` passages after ``query.offset``, and the answered verdict."""
+    def rank(self, query: Query, question_vector: np.ndarray | None = None) -> Ranking:
+        """The top ``query.k`` passages after ``query.offset``, and the answered verdict
+        (``question_vector`` when the question was already encoded, as in batch evaluation)."""
         s = self.settings
-        question_vector = self.encoder.encode_query(query.text)
+        if question_vector is None:
+            question_vector = self.encoder.encode_query(query.text)
         bm25_all = self._lexical.scores(query.text)
         rows = self._candidates(self._allowed(query), question_vector, bm25_all)
         vectors = self._passage_vectors[rows]
@@ -165,6 +170,10 @@ class Ranker:
 
         if s.fusion is Fusion.RRF and s.dense and s.lexical:
             score = _rrf(dense, s.rrf_k) + _rrf(bm25, s.rrf_k)
+        elif query.mode is Mode.REBUTTAL and s.dense and s.lexical:
+            # A claim is long and argumentative: its words and its meaning weigh alike, each scaled
+            # to its own range (measured on ArguAna's tuning half).
+            score = s.rebuttal_dense_weight * _min_max(dense) + (1 - s.rebuttal_dense_weight) * _min_max(bm25)
         else:
             score = np.zeros(len(rows)) + ((s.lexical_weight * bm25_norm if s.dense else bm25) if s.lexical else 0.0)
             if s.dense:
@@ -235,6 +244,11 @@ class Ranker:
                 best, best_score = i, total
         start, end = spans[best]
         return int(start), int(end)
+
+
+def _min_max(scores: np.ndarray) -> np.ndarray:
+    low, high = scores.min(initial=0.0), scores.max(initial=0.0)
+    return (scores - low) / (high - low) if high > low else np.zeros_like(scores)
 
 
 def _rrf(scores: np.ndarray, k: int) -> np.ndarray:

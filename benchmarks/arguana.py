@@ -1,0 +1,104 @@
+"""BEIR ArguAna through the real ranker in rebuttal mode: find each argument's counter-argument.
+
+Each of the corpus's 8,674 arguments becomes a one-passage document (its title as section);
+every test query (1,406) is asked in rebuttal mode and its own id is dropped from the results,
+as BEIR and MTEB do. Embeddings are cached under ``benchmarks/.cache`` between runs. Passages
+are scored as one sentence each (rebuttal scoring does not use sentence scores).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from assistant.corpus.document import Document, Metadata, Passage, Voice
+from assistant.retrieval.ranker import Mode, Query, Ranker, RankingSettings
+from assistant.store import Store, embedding_text
+from embeddings.encoder import Encoder
+from embeddings.index import VectorIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "arguana"
+CACHE = ROOT / "benchmarks" / ".cache"
+
+
+def load() -> tuple[list[dict], dict[str, str], dict[str, dict[str, int]]]:
+    with gzip.open(DATA / "corpus.jsonl.gz", "rt", encoding="utf-8") as handle:
+        corpus = [json.loads(line) for line in handle]
+    with gzip.open(DATA / "queries.jsonl.gz", "rt", encoding="utf-8") as handle:
+        queries = {q["_id"]: q["text"] for q in map(json.loads, handle)}
+    qrels: dict[str, dict[str, int]] = {}
+    for line in (DATA / "qrels-test.tsv").read_text().splitlines()[1:]:
+        query, doc, grade = line.split("\t")
+        qrels.setdefault(query, {})[doc] = int(grade)
+    return corpus, queries, qrels
+
+
+def cached_vectors(name: str, texts: list[str], encoder: Encoder) -> np.ndarray:
+    """Embeddings of ``texts``, cached on disk under a hash of the texts and the model."""
+    digest = hashlib.sha256(("\0".join(texts) + encoder.name).encode()).hexdigest()[:16]
+    path = CACHE / f"arguana-{name}-{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    vectors = encoder.encode(texts, progress=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
+
+
+def arguana_store(corpus: list[dict], encoder: Encoder) -> Store:
+    passages = []
+    documents = {}
+    for doc in corpus:
+        text = doc["text"].strip() or doc["title"]
+        meta = Metadata(title=doc["title"] or doc["_id"])
+        passage = Passage(doc["_id"], doc["_id"], doc["title"], 1, 0, len(text), text, Voice.AUTHOR, None, (), "")
+        passages.append(passage)
+        documents[doc["_id"]] = Document(doc["_id"], doc["_id"], "txt", meta, text, (), (passage,))
+    vectors = cached_vectors("corpus", [embedding_text(p) for p in passages], encoder)
+    sentences = np.array([(row, 0, p.end) for row, p in enumerate(passages)], dtype=np.int64)
+    return Store(
+        documents=documents,
+        passages=tuple(passages),
+        rows={p.id: i for i, p in enumerate(passages)},
+        vectors=VectorIndex.build(vectors, encoder.name, "arguana"),
+        sentences=sentences,
+        sentence_vectors=vectors,
+        skipped=(),
+    )
+
+
+def ndcg_at_10(ranked: list[str], relevant: dict[str, int]) -> float:
+    dcg = sum((2 ** relevant.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:10]))
+    ideal = sorted(relevant.values(), reverse=True)[:10]
+    best = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / best if best else 0.0
+
+
+def run_arguana(encoder: Encoder, configurations: dict[str, RankingSettings]) -> dict[str, dict[str, float]]:
+    """nDCG@10 and Recall@100 of each configuration over all test queries, in rebuttal mode."""
+    corpus, queries, qrels = load()
+    store = arguana_store(corpus, encoder)
+    ids = sorted(qrels)
+    texts = [queries[q] for q in ids]
+    question_vectors = cached_vectors("queries", texts, encoder)
+    results = {}
+    for name, settings in configurations.items():
+        ranker = Ranker(store, encoder, replace(settings, candidates=max(settings.candidates, 200)))
+        ndcg, recall = [], []
+        for query_id, text, vector in tqdm(list(zip(ids, texts, question_vectors, strict=True)), desc=name):
+            ranking = ranker.rank(Query(text, k=101, mode=Mode.REBUTTAL), vector)
+            ranked = [store.passages[h.row].id for h in ranking.hits if store.passages[h.row].id != query_id][:100]
+            relevant = qrels[query_id]
+            ndcg.append(ndcg_at_10(ranked, relevant))
+            positive = {d for d, g in relevant.items() if g > 0}
+            recall.append(len(positive & set(ranked)) / len(positive))
+        results[name] = {"nDCG@10": float(np.mean(ndcg)), "Recall@100": float(np.mean(recall)), "queries": len(ids)}
+    return results
