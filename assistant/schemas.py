@@ -162,7 +162,9 @@ class CardRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     passage_id: str = Field(min_length=1, max_length=300)
-    tag: str = Field("", max_length=MAX_TAG_CHARS, pattern=ONE_LINE, description="The user's tag line; never generated.")
+    tag: str = Field(
+        "", max_length=MAX_TAG_CHARS, pattern=ONE_LINE, description="The user's tag line; never generated."
+    )
     highlight: Highlight | None = Field(None, description="The key sentence to emphasise, in document offsets.")
 
     @field_validator("tag")
