@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant import web
 from assistant.chat import Chat
 from assistant.errors import AssistantError, BadRequest, CorpusError, IndexStateError, NotFound
+from assistant.middleware import AccessLog, BodyLimit
 from assistant.schemas import (
     SESSION_ID,
     AskRequest,
@@ -53,6 +55,16 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
     return Response(content, media_type=media_type, headers={"content-disposition": disposition})
 
 
+def _watch(assistant: Assistant, stop: threading.Event) -> None:
+    """Refresh the index when the corpus folder changes while the server runs."""
+    every = assistant.settings.watch_seconds
+    while every > 0 and not stop.wait(every):
+        try:
+            assistant.refresh_if_stale()
+        except Exception:
+            log.exception("refreshing the index failed; still serving the previous one")
+
+
 def create_app(assistant: Assistant | None = None, settings: Settings | None = None) -> FastAPI:
     """The app over a ready assistant, or one that loads it (building the index) on start."""
 
@@ -61,7 +73,10 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
         if not hasattr(app.state, "assistant"):
             app.state.assistant = Assistant(settings, progress=True)
             app.state.chat = Chat(app.state.assistant)
+        stop = threading.Event()
+        threading.Thread(target=_watch, args=(app.state.assistant, stop), name="corpus-watch", daemon=True).start()
         yield
+        stop.set()
 
     app = FastAPI(
         title="Debate preparation assistant",
@@ -73,6 +88,9 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
         app.state.assistant = assistant
         app.state.chat = Chat(assistant)
     web.install(app)
+    limits = settings or (assistant.settings if assistant is not None else Settings())
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(AccessLog)
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, err: AssistantError) -> JSONResponse:

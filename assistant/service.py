@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import fields
 
 from assistant.corpus.document import Document, Passage
 from assistant.corpus.passages import ChunkingSettings
-from assistant.errors import NotFound
+from assistant.errors import IndexStateError, NotFound
 from assistant.prompts import Prompts
 from assistant.retrieval.ranker import Fusion, Hit, Query, Ranker, RankingSettings
 from assistant.schemas import (
@@ -23,33 +24,16 @@ from assistant.schemas import (
     SkippedOut,
 )
 from assistant.settings import Settings
-from assistant.store import Store, open_store
+from assistant.store import Store, is_fresh, open_store
 from embeddings.encoder import Encoder
 
 log = logging.getLogger(__name__)
 
 
 def ranking_settings(settings: Settings) -> RankingSettings:
-    return RankingSettings(
-        dense=settings.dense,
-        lexical=settings.lexical,
-        fusion=Fusion(settings.fusion),
-        passage_weight=settings.passage_weight,
-        sentence_weight=settings.sentence_weight,
-        lexical_weight=settings.lexical_weight,
-        feedback_weight=settings.feedback_weight,
-        feedback_depth=settings.feedback_depth,
-        voice_boost=settings.voice_boost,
-        speaker_boost=settings.speaker_boost,
-        rrf_k=settings.fusion_k,
-        candidates=settings.candidates,
-        bm25_k1=settings.bm25_k1,
-        bm25_b=settings.bm25_b,
-        rebuttal_dense_weight=settings.rebuttal_dense_weight,
-        answer_threshold=settings.answer_threshold,
-        covered_threshold=settings.covered_threshold,
-        coverage_min=settings.coverage_min,
-    )
+    """The ranking knobs of the settings (the names are shared)."""
+    knobs = {f.name: getattr(settings, f.name) for f in fields(RankingSettings)}
+    return RankingSettings(**{**knobs, "fusion": Fusion(settings.fusion)})
 
 
 class Assistant:
@@ -64,15 +48,29 @@ class Assistant:
         self._open()
 
     def _open(self) -> None:
-        chunking = ChunkingSettings(self.settings.max_passage_chars, self.settings.max_lead_in_chars)
-        store = open_store(self.settings.corpus_dir, self.settings.data_dir, self.encoder, chunking, self._progress)
-        self.store: Store = store
+        store = open_store(
+            self.settings.corpus_dir, self.settings.data_dir, self.encoder, self._chunking, self._progress
+        )
         self.ranker = Ranker(store, self.encoder, ranking_settings(self.settings))
 
-    def refresh(self) -> None:
-        """Rebuild the index if the corpus folder changed since it was built."""
+    @property
+    def store(self) -> Store:
+        """The index being served; swapped with the ranker in one assignment on refresh."""
+        return self.ranker.store
+
+    @property
+    def _chunking(self) -> ChunkingSettings:
+        return ChunkingSettings(self.settings.max_passage_chars, self.settings.max_lead_in_chars)
+
+    def refresh_if_stale(self) -> bool:
+        """Rebuild and swap in a new index when the corpus folder changed; True when it did.
+        Requests keep being answered from the old index, consistently, until the swap."""
         with self._lock:
+            if is_fresh(self.settings.corpus_dir, self.settings.data_dir, self.encoder.name, self._chunking):
+                return False
+            log.warning("corpus changed; rebuilding the index")
             self._open()
+            return True
 
     def ask(self, request: AskRequest, offset: int = 0) -> AskResponse:
         """The best passages for a question after the first ``offset``, or ``answered: false``
@@ -86,6 +84,8 @@ class Assistant:
             mode=request.mode,
             offset=offset,
         )
+        if self.settings.log_questions:
+            log.info("question: %s", request.question)
         ranking = self.ranker.rank(query)
         if not ranking.hits:
             message = self.prompts.say("ask", "no_passages")
@@ -99,8 +99,17 @@ class Assistant:
             offset=offset,
             answered=ranking.answered,
             message=message,
-            passages=[self._out(self.store.passages[h.row], h) for h in ranking.hits],
+            passages=[self._out(p, h) for h in ranking.hits if self.verbatim(p := self.store.passages[h.row])],
         )
+
+    def verbatim(self, passage: Passage) -> bool:
+        """The last check before a passage leaves: its text is its document's span, or it is
+        withheld and the mismatch logged (a changed file or a bug must never show altered words)."""
+        document = self.store.documents.get(passage.document_id)
+        if document is not None and document.text[passage.start : passage.end] == passage.text:
+            return True
+        log.error("withheld passage %s: its text differs from its source span", passage.id)
+        return False
 
     def _out(self, passage: Passage, hit: Hit | None = None) -> PassageOut:
         document = self.store.documents[passage.document_id]
@@ -159,6 +168,8 @@ class Assistant:
         if row is None:
             raise NotFound(f"no passage with id '{passage_id}'")
         passage = self.store.passages[row]
+        if not self.verbatim(passage):
+            raise IndexStateError(f"passage '{passage_id}' no longer matches its source and is withheld")
         return passage, self.store.documents[passage.document_id]
 
     def passage(self, passage_id: str, context: int = 1) -> PassageContext:
@@ -171,8 +182,8 @@ class Assistant:
         after = [p for p in siblings[at + 1 : at + 1 + context] if p.section == passage.section]
         return PassageContext(
             passage=self._out(passage),
-            before=[self._out(p) for p in before],
-            after=[self._out(p) for p in after],
+            before=[self._out(p) for p in before if self.verbatim(p)],
+            after=[self._out(p) for p in after if self.verbatim(p)],
         )
 
     def health(self) -> Health:

@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     dense: bool = Field(True, description="Use the embedding ranker.")
     lexical: bool = Field(True, description="Use the BM25 ranker.")
     fusion: Literal["weighted", "rrf"] = Field("weighted", description="How the two rankers combine.")
-    fusion_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     candidates: int = Field(200, ge=10, description="Per ranker, when the corpus is too large to score whole.")
     bm25_k1: float = Field(5.0, gt=0, description="BM25 term-frequency saturation (long claims need a high one).")
     bm25_b: float = Field(1.0, ge=0, le=1, description="BM25 length normalisation.")
@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     )
     coverage_min: float = Field(0.6, ge=0, le=1, description="Share of topic words (idf-weighted) that counts.")
 
+    max_body_bytes: int = Field(65_536, ge=1024, description="Larger request bodies are refused with a 413.")
+    log_questions: bool = Field(False, description="Log question texts (off: logs carry no user words).")
+    watch_seconds: float = Field(
+        5.0, ge=0, description="How often the server checks the corpus folder for changes (0: never)."
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 
