@@ -4,18 +4,13 @@ context, collect two cards into the brief and download it as a Word file whose t
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import docx
 import pytest
-import uvicorn
 from docx.enum.text import WD_COLOR_INDEX
 
-from assistant.api import create_app
 from assistant.service import Assistant
 
 pytestmark = pytest.mark.browser
@@ -37,29 +32,6 @@ TIMEOUT_MS = 60_000
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
 if not CHROMIUM.exists() and shutil.which("chromium") is None:
     pytest.skip("no Chromium browser: install Debian's package with apt-get install chromium", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def live_server(assistant: Assistant) -> Iterator[str]:
-    """The real app served by uvicorn on a free loopback port, in a thread."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
