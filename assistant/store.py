@@ -92,15 +92,34 @@ def _load_npy(data: bytes) -> np.ndarray:
     return np.load(BytesIO(data), allow_pickle=False)
 
 
+def _sentence_texts(store: Store) -> list[str]:
+    return [store.documents[store.passages[r].document_id].text[s:e] for r, s, e in store.sentences]
+
+
+def _reuse_previous(index_dir: Path, encoder: Encoder) -> None:
+    """Hand the encoder the vectors of the index on disk, by text: after one article changed,
+    only that article's new passages and sentences reach the model."""
+    try:
+        manifest = read_manifest(index_dir)
+        if manifest is None or manifest.model != encoder.name:
+            return
+        previous = load(index_dir)
+    except IndexCorrupt:
+        return
+    encoder.remember([embedding_text(p) for p in previous.passages], previous.vectors.reconstruct_all())
+    encoder.remember(_sentence_texts(previous), previous.sentence_vectors)
+
+
 def build(corpus_dir: Path, index_dir: Path, encoder: Encoder, chunking: ChunkingSettings, progress: bool) -> Store:
     """Parse the corpus, embed passages and sentences, and save the index atomically."""
     stamp = fingerprint(corpus_dir, chunking)
+    _reuse_previous(index_dir, encoder)
     corpus = load_corpus(corpus_dir, chunking)
     passages = tuple(p for d in corpus.documents.values() for p in d.passages)
     sentences = _sentences(corpus.documents, passages)
     vectors = encoder.encode([embedding_text(p) for p in passages], progress=progress)
     texts = [corpus.documents[passages[r].document_id].text[s:e] for r, s, e in sentences]
-    sentence_vectors = encoder.encode(texts, progress=progress)
+    sentence_vectors = encoder.encode(texts, progress=progress).reshape(-1, encoder.dimension)
     index = VectorIndex.build(vectors.reshape(-1, encoder.dimension), encoder.name, stamp)
     index.save(
         index_dir,
@@ -108,7 +127,7 @@ def build(corpus_dir: Path, index_dir: Path, encoder: Encoder, chunking: Chunkin
             DOCUMENTS: _to_json(corpus.documents),
             PASSAGES: json.dumps([asdict(p) for p in passages], ensure_ascii=False).encode(),
             SENTENCES: _npy(sentences),
-            SENTENCE_VECTORS: _npy(sentence_vectors.astype(np.float16)),
+            SENTENCE_VECTORS: _npy(sentence_vectors),
             "skipped.json": json.dumps([asdict(s) for s in corpus.skipped]).encode(),
         },
     )

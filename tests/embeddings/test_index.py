@@ -85,3 +85,17 @@ def test_corrupt_index_is_rebuilt_not_served(corpus_copy: Path, tmp_path: Path, 
     reopened = open_store(corpus_copy, index_dir, encoder, chunking)
     assert [p.text for p in reopened.passages] == [p.text for p in built.passages]
     assert json.loads((index_dir / MANIFEST).read_text())["files"] == manifest["files"]
+
+
+def test_rebuild_after_one_change_encodes_only_the_new_texts(
+    multi_corpus: Path, tmp_path: Path, encoder: Encoder
+) -> None:
+    corpus, index_dir, chunking = tmp_path / "corpus", tmp_path / "index", ChunkingSettings()
+    shutil.copytree(multi_corpus, corpus)
+    open_store(corpus, index_dir, encoder, chunking)
+    article = corpus / "red-jacobins.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\n\nOne new sentence here.\n", encoding="utf-8")
+    fresh_process = Encoder()  # nothing in memory: only the index on disk can spare the work
+    store = open_store(corpus, index_dir, fresh_process, chunking)
+    assert any(p.text == "One new sentence here." for p in store.passages)
+    assert fresh_process.encoded == 2  # the new passage and its one sentence
