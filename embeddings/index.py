@@ -83,7 +83,7 @@ class VectorIndex:
     @classmethod
     def build(cls, vectors: np.ndarray, model: str, fingerprint: str, exact_limit: int = EXACT_LIMIT) -> VectorIndex:
         """An index over ``vectors`` (rows are passages in order): exact up to ``exact_limit``
-        rows; above it an inverted-file index, probed widely enough to keep recall@10 near 0.95+."""
+        rows; above it an inverted-file index, probed widely enough to keep recall@10 at 0.95 or more."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         count, dimension = vectors.shape
         if count <= exact_limit:
@@ -93,7 +93,7 @@ class VectorIndex:
             index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
             sample = vectors[np.random.default_rng(0).choice(count, min(count, 64 * lists), replace=False)]
             index.train(sample)
-            index.nprobe = max(8, lists // 32)
+            index.nprobe = max(8, lists // 16)
         index.add(vectors)
         manifest = Manifest(model=model, dimension=dimension, fingerprint=fingerprint, count=count)
         return cls(index, manifest)
