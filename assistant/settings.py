@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     feedback_weight: float = Field(0.8, ge=0, description="Pseudo-relevance feedback: pull toward top passages.")
     feedback_depth: int = Field(5, ge=1, description="How many first-round passages feed back.")
     voice_boost: float = Field(0.1, description="Bonus for the author's voice when the question asks for it.")
+    phrase_boost: float = Field(10.0, ge=0, description="Per unit of phrase match: exact is 2, fuzzy 1.9-2.")
     speaker_boost: float = Field(0.1, description="Bonus for a speaker the question names.")
     answer_threshold: float = Field(
         0.42, description="A best-passage cosine from here up counts as an answer (calibrated)."

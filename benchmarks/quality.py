@@ -69,6 +69,7 @@ def configurations(full: RankingSettings) -> dict[str, RankingSettings]:
         full,
         voice_boost=0.0,
         speaker_boost=0.0,
+        phrase_boost=0.0,
         sentence_weight=0.0,
         passage_weight=1.0,
         feedback_weight=0.0,

@@ -58,6 +58,7 @@ class RankingSettings:
     feedback_depth: int
     voice_boost: float
     speaker_boost: float
+    phrase_boost: float
     rrf_k: int
     candidates: int
     bm25_k1: float
@@ -187,11 +188,12 @@ class Ranker:
         if intent.speaker:
             boost = s.speaker_boost * (2 if intent.wants_words else 1)
             score += boost * self._speaking(intent.speaker)[rows]
-        phrases = quoted_phrases(query.text)
-        if phrases:
-            texts = [self.store.passages[int(r)].text for r in rows]
-            for i, strength in phrase_matches(phrases, texts).items():
-                score[i] += 10.0 * strength
+        # A phrase in quotation marks is what an evidence question looks for; inside an
+        # opponent's claim it is usually a citation, and matching it would outrank the answer.
+        phrases = quoted_phrases(query.text) if query.mode is Mode.EVIDENCE and s.phrase_boost else []
+        matched = phrase_matches(phrases, [self.store.passages[int(r)].text for r in rows]) if phrases else {}
+        for i, strength in matched.items():
+            score[i] += s.phrase_boost * strength
 
         order = np.argsort(-score, kind="stable")
         if query.mode is Mode.REBUTTAL:
@@ -202,7 +204,7 @@ class Ranker:
         answered = top is not None and (
             confidence >= s.answer_threshold
             or (coverage >= s.coverage_min and confidence >= s.covered_threshold)
-            or bool(phrases and score[top] >= 20)
+            or matched.get(top, 0.0) >= 2.0
         )
         hits = tuple(
             Hit(int(rows[i]), float(score[i]), self._highlight(int(rows[i]), question_vector, query.text, phrases))
