@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -12,12 +13,15 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 _STEMMER = Stemmer.Stemmer("english")
-_STOPWORDS = list(STOPWORDS_EN_PLUS)
+_STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
 
 def terms(text: str) -> list[str]:
-    """The stemmed, stop-word-free terms BM25 sees in ``text``."""
-    return bm25s.tokenize([text], stopwords=_STOPWORDS, stemmer=_STEMMER, return_ids=False, show_progress=False)[0]
+    """The stemmed, stop-word-free terms BM25 sees in ``text`` (bm25s' own token rule, without
+    the per-call progress-bar set-up that makes its tokenizer slow for one short text)."""
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
+    return _STEMMER.stemWords(words)
 
 
 class LexicalIndex:
@@ -28,10 +32,9 @@ class LexicalIndex:
         self._bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
         self._df: Counter[str] = Counter()
         if texts:
-            tokens = bm25s.tokenize(list(texts), stopwords=_STOPWORDS, stemmer=_STEMMER, show_progress=False)
+            tokens = [terms(text) for text in texts]
             self._bm25.index(tokens, show_progress=False)
-            words = {i: w for w, i in tokens.vocab.items()}
-            self._df = Counter(words[i] for ids in tokens.ids for i in set(ids))
+            self._df = Counter(t for passage_terms in tokens for t in set(passage_terms))
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus lacks weighs most."""
