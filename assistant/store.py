@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass
+from io import BytesIO
 from pathlib import Path
 
 import numpy as np
@@ -79,16 +80,12 @@ def _from_json(doc_data: bytes, passage_data: bytes) -> tuple[dict[str, Document
 
 
 def _npy(array: np.ndarray) -> bytes:
-    from io import BytesIO
-
     buffer = BytesIO()
     np.save(buffer, array, allow_pickle=False)
     return buffer.getvalue()
 
 
 def _load_npy(data: bytes) -> np.ndarray:
-    from io import BytesIO
-
     return np.load(BytesIO(data), allow_pickle=False)
 
 
