@@ -10,6 +10,7 @@ from assistant.corpus.document import Document, Passage
 from assistant.corpus.passages import ChunkingSettings
 from assistant.errors import IndexStateError, NotFound
 from assistant.prompts import Prompts
+from assistant.retrieval.lexical import LexicalSettings
 from assistant.retrieval.ranker import Fusion, Hit, Query, Ranker, RankingSettings
 from assistant.schemas import (
     AskRequest,
@@ -48,8 +49,9 @@ class Assistant:
         self._open()
 
     def _open(self) -> None:
+        lexical = LexicalSettings(self.settings.bm25_k1, self.settings.bm25_b)
         store = open_store(
-            self.settings.corpus_dir, self.settings.data_dir, self.encoder, self._chunking, self._progress
+            self.settings.corpus_dir, self.settings.data_dir, self.encoder, self._chunking, self._progress, lexical
         )
         self.ranker = Ranker(store, self.encoder, ranking_settings(self.settings))
 

@@ -9,39 +9,46 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from io import BytesIO
 from pathlib import Path
 
 import numpy as np
 
-from assistant.corpus.document import Document, Metadata, Passage, Section, Voice
+from assistant.corpus.document import Document, Passage
 from assistant.corpus.library import Skipped, fingerprint, load_corpus
 from assistant.corpus.passages import ChunkingSettings
 from assistant.corpus.structure import sentence_spans
 from assistant.errors import IndexStateError
+from assistant.retrieval.lexical import DEFAULT_LEXICAL, LexicalIndex, LexicalSettings
+from assistant.tables import Database, Documents, Passages, Rows, TableWriter
 from embeddings.encoder import Encoder
 from embeddings.errors import IndexCorrupt
-from embeddings.index import VectorIndex, read_manifest
+from embeddings.index import IndexWriter, VectorIndex, read_manifest
 
 log = logging.getLogger(__name__)
 
-DOCUMENTS = "documents.json"
-PASSAGES = "passages.json"
+TABLES = "corpus.sqlite"
+PASSAGE_VECTORS = "passage_vectors.npy"
 SENTENCES = "sentences.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
+SKIPPED = "skipped.json"
 
 
 @dataclass(frozen=True)
 class Store:
-    """Everything a query needs, aligned by row: passage ``i`` is vector ``i``."""
+    """Everything a query needs, aligned by row: passage ``i`` is vector ``i``. Texts and
+    metadata stay in SQLite and the arrays are memory-mapped, read as queries touch them."""
 
-    documents: dict[str, Document]
-    passages: tuple[Passage, ...]
-    rows: dict[str, int]
+    documents: Documents
+    passages: Passages
+    rows: Rows
     vectors: VectorIndex
+    passage_vectors: np.ndarray
     sentences: np.ndarray  # (n, 3) int64: passage row, start, end in document offsets
     sentence_vectors: np.ndarray
+    lexical: LexicalIndex
     skipped: tuple[Skipped, ...]
 
 
@@ -50,47 +57,23 @@ def embedding_text(passage: Passage) -> str:
     return f"{passage.section}: {passage.text}"
 
 
-def _sentences(documents: dict[str, Document], passages: tuple[Passage, ...]) -> np.ndarray:
-    rows = [
-        (row, start, end)
-        for row, p in enumerate(passages)
-        for start, end in sentence_spans(documents[p.document_id].text, p.start, p.end)
-    ]
+def sentence_texts(passages: Iterable[Passage], sentences: np.ndarray) -> list[str]:
+    """The text of every sentence, in order: ``passages`` by row, ``sentences`` sorted by row."""
+    spans = np.asarray(sentences).tolist()
+    texts: list[str] = []
+    at = 0
+    for row, passage in enumerate(passages):
+        while at < len(spans) and spans[at][0] == row:
+            _, start, end = spans[at]
+            texts.append(passage.text[start - passage.start : end - passage.start])
+            at += 1
+    return texts
+
+
+def _sentences(documents: Iterable[Document]) -> np.ndarray:
+    spans = (sentence_spans(d.text, p.start, p.end) for d in documents for p in d.passages)
+    rows = [(row, start, end) for row, found in enumerate(spans) for start, end in found]
     return np.asarray(rows, dtype=np.int64).reshape(-1, 3)
-
-
-def _to_json(documents: dict[str, Document]) -> bytes:
-    return json.dumps([asdict(d) | {"passages": []} for d in documents.values()], ensure_ascii=False).encode()
-
-
-def _from_json(doc_data: bytes, passage_data: bytes) -> tuple[dict[str, Document], tuple[Passage, ...]]:
-    passages = tuple(
-        Passage(**{**p, "voice": Voice(p["voice"]), "notes": tuple(p["notes"])}) for p in json.loads(passage_data)
-    )
-    by_doc: dict[str, list[Passage]] = {}
-    for p in passages:
-        by_doc.setdefault(p.document_id, []).append(p)
-    documents = {}
-    for d in json.loads(doc_data):
-        d["meta"] = Metadata(**d["meta"])
-        d["sections"] = tuple(Section(**s) for s in d["sections"])
-        d["passages"] = tuple(by_doc.get(d["id"], ()))
-        documents[d["id"]] = Document(**d)
-    return documents, passages
-
-
-def _npy(array: np.ndarray) -> bytes:
-    buffer = BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
-def _load_npy(data: bytes) -> np.ndarray:
-    return np.load(BytesIO(data), allow_pickle=False)
-
-
-def _sentence_texts(store: Store) -> list[str]:
-    return [store.documents[store.passages[r].document_id].text[s:e] for r, s, e in store.sentences]
 
 
 def _reuse_previous(index_dir: Path, encoder: Encoder) -> None:
@@ -103,66 +86,101 @@ def _reuse_previous(index_dir: Path, encoder: Encoder) -> None:
         previous = load(index_dir)
     except IndexCorrupt:
         return
-    encoder.remember([embedding_text(p) for p in previous.passages], previous.vectors.reconstruct_all())
-    encoder.remember(_sentence_texts(previous), previous.sentence_vectors)
+    encoder.remember([embedding_text(p) for p in previous.passages], previous.passage_vectors)
+    encoder.remember(sentence_texts(previous.passages, previous.sentences), previous.sentence_vectors)
 
 
-def build(corpus_dir: Path, index_dir: Path, encoder: Encoder, chunking: ChunkingSettings, progress: bool) -> Store:
+def save(
+    index_dir: Path,
+    documents: Iterable[Document],
+    vectors: np.ndarray,
+    sentences: np.ndarray,
+    sentence_vectors: np.ndarray,
+    index: VectorIndex,
+    lexical: LexicalSettings,
+    skipped: Sequence[Skipped] = (),
+    progress: bool = False,
+) -> None:
+    """Write an index atomically: tables, arrays and BM25 staged, then published manifest last.
+    ``documents`` is read once, as a stream, and the BM25 index reads its texts back from the
+    staged tables, so no step needs all the texts in memory."""
+    writer = IndexWriter(index_dir)
+    tables = writer.stage(TABLES)
+    table_writer = TableWriter(tables)
+    for document in documents:
+        table_writer.add(document)
+    table_writer.close()
+    texts = (embedding_text(p) for p in Passages(Database(tables)))
+    writer.include(LexicalIndex.build(texts, lexical, progress).save(index_dir))
+    writer.write_array(PASSAGE_VECTORS, np.asarray(vectors, dtype=np.float32))
+    writer.write_array(SENTENCES, sentences)
+    writer.write_array(SENTENCE_VECTORS, np.asarray(sentence_vectors, dtype=np.float32))
+    writer.write(SKIPPED, json.dumps([asdict(s) for s in skipped]).encode())
+    writer.commit(index)
+
+
+def build(
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: Encoder,
+    chunking: ChunkingSettings,
+    progress: bool,
+    lexical: LexicalSettings = DEFAULT_LEXICAL,
+) -> Store:
     """Parse the corpus, embed passages and sentences, and save the index atomically."""
     stamp = fingerprint(corpus_dir, chunking)
     _reuse_previous(index_dir, encoder)
     corpus = load_corpus(corpus_dir, chunking)
-    passages = tuple(p for d in corpus.documents.values() for p in d.passages)
-    sentences = _sentences(corpus.documents, passages)
-    vectors = encoder.encode([embedding_text(p) for p in passages], progress=progress)
-    texts = [corpus.documents[passages[r].document_id].text[s:e] for r, s, e in sentences]
+    passages = [p for d in corpus.documents.values() for p in d.passages]
+    sentences = _sentences(corpus.documents.values())
+    vectors = encoder.encode([embedding_text(p) for p in passages], progress=progress).reshape(-1, encoder.dimension)
+    texts = sentence_texts(passages, sentences)
     sentence_vectors = encoder.encode(texts, progress=progress).reshape(-1, encoder.dimension)
-    index = VectorIndex.build(vectors.reshape(-1, encoder.dimension), encoder.name, stamp)
-    index.save(
+    index = VectorIndex.build(vectors, encoder.name, stamp)
+    save(
         index_dir,
-        {
-            DOCUMENTS: _to_json(corpus.documents),
-            PASSAGES: json.dumps([asdict(p) for p in passages], ensure_ascii=False).encode(),
-            SENTENCES: _npy(sentences),
-            SENTENCE_VECTORS: _npy(sentence_vectors),
-            "skipped.json": json.dumps([asdict(s) for s in corpus.skipped]).encode(),
-        },
+        corpus.documents.values(),
+        vectors,
+        sentences,
+        sentence_vectors,
+        index,
+        lexical,
+        corpus.skipped,
+        progress,
     )
-    return _store(corpus.documents, passages, index, sentences, sentence_vectors, corpus.skipped)
-
-
-def _store(
-    documents: dict[str, Document],
-    passages: tuple[Passage, ...],
-    index: VectorIndex,
-    sentences: np.ndarray,
-    sentence_vectors: np.ndarray,
-    skipped: tuple[Skipped, ...],
-) -> Store:
-    return Store(
-        documents=documents,
-        passages=passages,
-        rows={p.id: i for i, p in enumerate(passages)},
-        vectors=index,
-        sentences=sentences,
-        sentence_vectors=sentence_vectors.astype(np.float32),
-        skipped=skipped,
-    )
+    return load(index_dir)
 
 
 def load(index_dir: Path) -> Store:
     """A saved index, checked against its manifest; :class:`IndexCorrupt` when it fails."""
     index, files = VectorIndex.load(index_dir)
     try:
-        documents, passages = _from_json(files[DOCUMENTS], files[PASSAGES])
-        sentences = _load_npy(files[SENTENCES])
-        sentence_vectors = _load_npy(files[SENTENCE_VECTORS])
-        skipped = tuple(Skipped(**s) for s in json.loads(files["skipped.json"]))
-    except (KeyError, ValueError, TypeError) as err:
+        database = Database(files[TABLES])
+        passages = Passages(database)
+        documents = Documents(database, passages)
+        arrays = {
+            name: np.load(files[name], mmap_mode="r", allow_pickle=False)
+            for name in (PASSAGE_VECTORS, SENTENCES, SENTENCE_VECTORS)
+        }
+        lexical = LexicalIndex.load(index_dir, files)
+        skipped = tuple(Skipped(**s) for s in json.loads(files[SKIPPED].read_text(encoding="utf-8")))
+    except (KeyError, ValueError, TypeError, OSError, sqlite3.Error) as err:
         raise IndexCorrupt(f"{index_dir}: index content unreadable ({err})") from err
-    if len(passages) != len(index) or len(sentences) != len(sentence_vectors):
+    if not len(passages) == len(index) == len(arrays[PASSAGE_VECTORS]) or len(arrays[SENTENCES]) != len(
+        arrays[SENTENCE_VECTORS]
+    ):
         raise IndexCorrupt(f"{index_dir}: passages and vectors disagree in number")
-    return _store(documents, passages, index, sentences, sentence_vectors, skipped)
+    return Store(
+        documents=documents,
+        passages=passages,
+        rows=Rows(database, len(passages)),
+        vectors=index,
+        passage_vectors=arrays[PASSAGE_VECTORS],
+        sentences=arrays[SENTENCES],
+        sentence_vectors=arrays[SENTENCE_VECTORS],
+        lexical=lexical,
+        skipped=skipped,
+    )
 
 
 def is_fresh(corpus_dir: Path, index_dir: Path, model: str, chunking: ChunkingSettings) -> bool:
@@ -175,7 +193,12 @@ def is_fresh(corpus_dir: Path, index_dir: Path, model: str, chunking: ChunkingSe
 
 
 def open_store(
-    corpus_dir: Path, index_dir: Path, encoder: Encoder, chunking: ChunkingSettings, progress: bool = False
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: Encoder,
+    chunking: ChunkingSettings,
+    progress: bool = False,
+    lexical: LexicalSettings = DEFAULT_LEXICAL,
 ) -> Store:
     """The saved index when it is fresh and intact; otherwise a rebuilt one."""
     if is_fresh(corpus_dir, index_dir, encoder.name, chunking):
@@ -185,7 +208,7 @@ def open_store(
             log.error("index is corrupt, rebuilding: %s", err)
     else:
         log.info("index missing or stale, building from %s", corpus_dir)
-    store = build(corpus_dir, index_dir, encoder, chunking, progress)
+    store = build(corpus_dir, index_dir, encoder, chunking, progress, lexical)
     if not store.passages:
         raise IndexStateError(f"no passages: {corpus_dir} holds no readable article")
     return store

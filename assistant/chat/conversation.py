@@ -40,7 +40,7 @@ class Chat:
         (worked out again only when the index was rebuilt)."""
         store = self.assistant.store
         if self._people[0] is not store:
-            speakers = {p.speaker for p in store.passages if p.speaker}
+            speakers = set(self.assistant.ranker.speakers)
             authors = {a for d in store.documents.values() if d.meta.author for a in author_names(d.meta.author)}
             self._people = (store, name_keys(speakers | authors))
         return self._people[1]

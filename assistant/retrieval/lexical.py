@@ -1,20 +1,29 @@
-"""BM25 over passages (bm25s, the fuller English stop-word list and Snowball stemming)."""
+"""BM25 over passages (bm25s, the fuller English stop-word list and Snowball stemming).
+
+The index is built once with the vectors and saved beside them; it is loaded memory-mapped, so a
+million passages cost the server the postings a query touches, not the whole matrix.
+"""
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
+from tqdm import tqdm
 
 _STEMMER = Stemmer.Stemmer("english")
 _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+PARAMS = "params.index.json"  # bm25s' own file names, kept so bm25s can load the folder
+FILES = (PARAMS, "vocab.index.json", "data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy")
 
 
 def terms(text: str) -> list[str]:
@@ -24,25 +33,75 @@ def terms(text: str) -> list[str]:
     return _STEMMER.stemWords(words)
 
 
+@dataclass(frozen=True)
+class LexicalSettings:
+    """BM25's term-frequency saturation ``k1`` and length normalisation ``b``."""
+
+    k1: float = 5.0
+    b: float = 1.0
+
+
+DEFAULT_LEXICAL = LexicalSettings()
+
+
 class LexicalIndex:
     """BM25 scores of every passage for a query."""
 
-    def __init__(self, texts: Sequence[str], k1: float = 1.5, b: float = 0.75) -> None:
-        self._size = len(texts)
-        self._bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
-        self._df: Counter[str] = Counter()
-        if texts:
-            tokens = [terms(text) for text in texts]
-            self._bm25.index(tokens, show_progress=False)
-            self._df = Counter(t for passage_terms in tokens for t in set(passage_terms))
+    def __init__(self, bm25: bm25s.BM25 | None, size: int) -> None:
+        self._bm25 = bm25
+        self._size = size
+        if bm25 is None:
+            self._df = np.zeros(0, dtype=np.int64)
+        else:
+            self._df = np.diff(np.asarray(bm25.scores["indptr"]))  # postings per term column
+
+    @classmethod
+    def build(cls, texts: Iterable[str], settings: LexicalSettings, progress: bool = False) -> LexicalIndex:
+        """An index over ``texts``, read once as a stream: each text is kept only as an array of
+        term ids, so the texts themselves need never be in memory together."""
+        vocabulary: dict[str, int] = {}
+        ids = [
+            np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in terms(text)), dtype=np.int32)
+            for text in tqdm(texts, desc="Lexical index", unit="passage", disable=not progress, leave=False)
+        ]
+        if not ids:
+            return cls(None, 0)
+        bm25 = bm25s.BM25(k1=settings.k1, b=settings.b, method="lucene")
+        bm25.index((ids, vocabulary), create_empty_token=False, show_progress=False)
+        return cls(bm25, len(ids))
+
+    @property
+    def settings(self) -> LexicalSettings | None:
+        """What the index was built with (None when it is empty, where they make no difference)."""
+        return None if self._bm25 is None else LexicalSettings(self._bm25.k1, self._bm25.b)
+
+    def save(self, folder: Path) -> dict[str, Path]:
+        """Write the index into a new temporary folder inside ``folder``; the files by name."""
+        if self._bm25 is None:
+            return {}
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".lexical.", suffix=".tmp"))
+        self._bm25.save(staging, show_progress=False)
+        return {name: staging / name for name in FILES}
+
+    @classmethod
+    def load(cls, folder: Path, files: Iterable[str]) -> LexicalIndex:
+        """The index saved in ``folder``, memory-mapped; empty when ``files`` holds none of it."""
+        if PARAMS not in set(files):
+            return cls(None, 0)
+        bm25 = bm25s.BM25.load(folder, mmap=True)
+        return cls(bm25, int(bm25.scores["num_docs"]))
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus lacks weighs most."""
-        return math.log((self._size + 1) / (self._df.get(term, 0) + 0.5))
+        column = self._bm25.vocab_dict.get(term) if self._bm25 is not None else None
+        df = int(self._df[column]) if column is not None else 0
+        return math.log((self._size + 1) / (df + 0.5))
 
     def scores(self, query: str) -> np.ndarray:
         """One BM25 score per passage (zeros when no query term is in the corpus)."""
-        query_terms = terms(query)
-        if not self._size or not query_terms:
+        if self._bm25 is None:
+            return np.zeros(0, dtype=np.float32)
+        ids = self._bm25.get_tokens_ids(terms(query))
+        if not ids:
             return np.zeros(self._size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(query_terms), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)

@@ -9,6 +9,7 @@ on the tuning half of the development questions (``benchmarks/quality.py``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,7 +17,7 @@ import numpy as np
 
 from assistant.corpus.document import Voice
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
-from assistant.retrieval.lexical import LexicalIndex, terms
+from assistant.retrieval.lexical import LexicalIndex, LexicalSettings, terms
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
 from assistant.store import Store, embedding_text
 from embeddings.encoder import Encoder
@@ -112,21 +113,24 @@ class Ranker:
         self.store = store
         self.encoder = encoder
         self.settings = settings
-        passages = store.passages
-        self._lexical = LexicalIndex([embedding_text(p) for p in passages], settings.bm25_k1, settings.bm25_b)
-        self._author = np.array([p.voice is Voice.AUTHOR for p in passages], dtype=bool)
-        self._voices = np.array([p.voice.value for p in passages])
-        self._documents = np.array([p.document_id for p in passages])
-        self._speakers = sorted({p.speaker for p in passages if p.speaker})
-        self._speaker_of = np.array([p.speaker or "" for p in passages])
-        self._passage_vectors = store.vectors.reconstruct_all()
-        self._sentence_bounds = np.searchsorted(store.sentences[:, 0], np.arange(len(passages) + 1))
+        lexical = LexicalSettings(settings.bm25_k1, settings.bm25_b)
+        if store.lexical.settings in (None, lexical):
+            self._lexical = store.lexical
+        else:  # other BM25 parameters than the index was built with, as in evaluation runs
+            self._lexical = LexicalIndex.build((embedding_text(p) for p in store.passages), lexical)
+        self._voices = np.array(store.passages.column("voice"))
+        self._author = self._voices == Voice.AUTHOR.value
+        self._documents = _Coded(store.passages.column("document_id"))
+        self._speaker_of = _Coded([speaker or "" for speaker in store.passages.column("speaker")])
+        self.speakers = [str(name) for name in self._speaker_of.names if name]
+        self._passage_vectors = store.passage_vectors
+        self._sentence_bounds = np.searchsorted(store.sentences[:, 0], np.arange(len(store.passages) + 1))
 
     def _allowed(self, query: Query) -> np.ndarray:
         """Rows that pass the hard filters of the query (documents, voice, speaker)."""
         allowed = np.ones(len(self.store.passages), dtype=bool)
         if query.documents is not None:
-            allowed &= np.isin(self._documents, list(query.documents))
+            allowed &= self._documents.among(query.documents)
         if query.voice is not VoiceFilter.ANY:
             allowed &= self._voices == query.voice.value
         if query.speaker:
@@ -134,8 +138,7 @@ class Ranker:
         return allowed
 
     def _speaking(self, wanted: str) -> np.ndarray:
-        names = [name for name in self._speakers if speaker_matches(wanted, name)]
-        return np.isin(self._speaker_of, names)
+        return self._speaker_of.among(name for name in self.speakers if speaker_matches(wanted, name))
 
     def _candidates(self, allowed: np.ndarray, question_vector: np.ndarray, bm25: np.ndarray) -> np.ndarray:
         rows = np.flatnonzero(allowed)
@@ -185,7 +188,7 @@ class Ranker:
                 first = s.passage_weight * dense + s.sentence_weight * sentence_best + score
                 moved = self._feedback(question_vector, vectors, first)
                 score += s.passage_weight * (vectors @ moved) + s.sentence_weight * sentence_best
-        intent = read_intent(query.text, self._speakers)
+        intent = read_intent(query.text, self.speakers)
         author = self._author[rows]
         if intent.wants_author or query.mode is Mode.REBUTTAL:
             score += np.where(author, s.voice_boost, -s.voice_boost)
@@ -195,7 +198,7 @@ class Ranker:
         # A phrase in quotation marks is what an evidence question looks for; inside an
         # opponent's claim it is usually a citation, and matching it would outrank the answer.
         phrases = quoted_phrases(query.text) if query.mode is Mode.EVIDENCE and s.phrase_boost else []
-        matched = phrase_matches(phrases, [self.store.passages[int(r)].text for r in rows]) if phrases else {}
+        matched = phrase_matches(phrases, [p.text for p in self.store.passages.many(rows)]) if phrases else {}
         for i, strength in matched.items():
             score[i] += s.phrase_boost * strength
 
@@ -238,11 +241,11 @@ class Ranker:
         """The sentence that best answers: the quoted phrase's sentence, else the closest one."""
         lo, hi = self._sentence_bounds[row], self._sentence_bounds[row + 1]
         spans = self.store.sentences[lo:hi, 1:]
-        text = self.store.documents[self.store.passages[row].document_id].text
+        passage = self.store.passages[row]
         wanted = set(terms(question))
         best, best_score = 0, -np.inf
         for i, (score, (start, end)) in enumerate(zip(self._sentence_scores(row, question_vector), spans, strict=True)):
-            sentence = text[start:end]
+            sentence = passage.text[start - passage.start : end - passage.start]
             overlap = len(wanted & set(terms(sentence))) / len(wanted) if wanted else 0.0
             bonus = 1.0 if any(fold(p) in fold(sentence) for p in phrases) else 0.0
             total = float(score) + 0.2 * overlap + bonus
@@ -250,6 +253,17 @@ class Ranker:
                 best, best_score = i, total
         start, end = spans[best]
         return int(start), int(end)
+
+
+class _Coded:
+    """A column of names stored as small integer codes, for fast row filters."""
+
+    def __init__(self, values: list[str]) -> None:
+        self.names, self._codes = np.unique(np.array(values, dtype=str), return_inverse=True)
+
+    def among(self, wanted: Iterable[str]) -> np.ndarray:
+        """Rows whose name is one of ``wanted``."""
+        return np.isin(self._codes, np.flatnonzero(np.isin(self.names, list(wanted))))
 
 
 def _min_max(scores: np.ndarray) -> np.ndarray:

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from assistant.corpus.passages import ChunkingSettings
-from assistant.store import is_fresh, open_store
+from assistant.store import TABLES, is_fresh, open_store
 from embeddings.encoder import Encoder
 from embeddings.errors import IndexCorrupt
-from embeddings.index import MANIFEST, VECTORS, VectorIndex
+from embeddings.index import MANIFEST, VECTORS, IndexWriter, VectorIndex
 from tests.conftest import SEEDS
 
 
@@ -22,24 +22,32 @@ def small_index() -> VectorIndex:
     return VectorIndex.build(vectors, model="m", fingerprint="f")
 
 
+def save(folder: Path, attachments: dict[str, bytes]) -> None:
+    writer = IndexWriter(folder)
+    for name, data in attachments.items():
+        writer.write(name, data)
+    writer.commit(small_index())
+
+
 def test_round_trip_keeps_vectors_and_attachments(tmp_path: Path) -> None:
-    small_index().save(tmp_path, {"extra.json": b"[1]"})
+    (tmp_path / ".stray.tmp").mkdir()  # left by a build killed mid-write
+    save(tmp_path, {"extra.json": b"[1]"})
     index, files = VectorIndex.load(tmp_path)
-    assert files == {"extra.json": b"[1]"}
+    assert {name: path.read_bytes() for name, path in files.items()} == {"extra.json": b"[1]"}
     scores, rows = index.search(np.array([0, 1, 0, 0], dtype=np.float32), 2)
     assert rows[0][0] == 1 and scores[0][0] == pytest.approx(1.0)
-    assert not list(tmp_path.glob("*.tmp")), "no temporary files are left behind"
+    assert not list(tmp_path.glob(".*.tmp")), "no temporary files are left behind"
 
 
 def test_altered_file_fails_its_checksum(tmp_path: Path) -> None:
-    small_index().save(tmp_path, {"extra.json": b"[1]"})
+    save(tmp_path, {"extra.json": b"[1]"})
     (tmp_path / "extra.json").write_bytes(b"[2]")
     with pytest.raises(IndexCorrupt, match="checksum"):
         VectorIndex.load(tmp_path)
 
 
 def test_truncated_vectors_are_detected(tmp_path: Path) -> None:
-    small_index().save(tmp_path, {})
+    save(tmp_path, {})
     data = (tmp_path / VECTORS).read_bytes()
     (tmp_path / VECTORS).write_bytes(data[: len(data) // 2])
     with pytest.raises(IndexCorrupt):
@@ -47,7 +55,7 @@ def test_truncated_vectors_are_detected(tmp_path: Path) -> None:
 
 
 def test_missing_manifest_means_no_index(tmp_path: Path) -> None:
-    small_index().save(tmp_path, {})
+    save(tmp_path, {})
     (tmp_path / MANIFEST).unlink()
     with pytest.raises(IndexCorrupt, match="no manifest"):
         VectorIndex.load(tmp_path)
@@ -79,11 +87,11 @@ def test_changed_article_makes_the_index_stale_and_it_is_rebuilt(
 
 def test_corrupt_index_is_rebuilt_not_served(corpus_copy: Path, tmp_path: Path, encoder: Encoder) -> None:
     index_dir, chunking = tmp_path / "index", ChunkingSettings()
-    built = open_store(corpus_copy, index_dir, encoder, chunking)
+    built = [p.text for p in open_store(corpus_copy, index_dir, encoder, chunking).passages]
     manifest = json.loads((index_dir / MANIFEST).read_text())
-    (index_dir / "passages.json").write_text("[]")
+    (index_dir / TABLES).write_bytes(b"not a database")
     reopened = open_store(corpus_copy, index_dir, encoder, chunking)
-    assert [p.text for p in reopened.passages] == [p.text for p in built.passages]
+    assert [p.text for p in reopened.passages] == built
     assert json.loads((index_dir / MANIFEST).read_text())["files"] == manifest["files"]
 
 
@@ -99,3 +107,14 @@ def test_rebuild_after_one_change_encodes_only_the_new_texts(
     store = open_store(corpus, index_dir, fresh_process, chunking)
     assert any(p.text == "One new sentence here." for p in store.passages)
     assert fresh_process.encoded == 2  # the new passage and its one sentence
+
+
+def test_a_loaded_index_reads_texts_and_arrays_from_disk(corpus_copy: Path, tmp_path: Path, encoder: Encoder) -> None:
+    index_dir, chunking = tmp_path / "index", ChunkingSettings()
+    open_store(corpus_copy, index_dir, encoder, chunking)
+    store = open_store(corpus_copy, index_dir, encoder, chunking)
+    assert isinstance(store.passage_vectors, np.memmap) and isinstance(store.sentence_vectors, np.memmap)
+    passage = store.passages[store.rows["red-jacobins:12"]]
+    assert passage.id == "red-jacobins:12"
+    assert store.documents["red-jacobins"].text[passage.start : passage.end] == passage.text
+    assert [p.id for p in store.passages[10:13]] == [p.id for p in list(store.passages)[10:13]]
