@@ -19,8 +19,10 @@ import numpy as np
 from tqdm import tqdm
 
 from assistant.corpus.document import Document, Metadata, Passage, Voice
+from assistant.retrieval.lexical import DEFAULT_LEXICAL
 from assistant.retrieval.ranker import Mode, Query, Ranker, RankingSettings
-from assistant.store import Store, embedding_text
+from assistant.store import Store, embedding_text, save
+from assistant.store import load as load_store
 from embeddings.encoder import Encoder
 from embeddings.index import VectorIndex
 
@@ -54,25 +56,18 @@ def cached_vectors(name: str, texts: list[str], encoder: Encoder) -> np.ndarray:
 
 
 def arguana_store(corpus: list[dict], encoder: Encoder) -> Store:
-    passages = []
-    documents = {}
+    """The arguments as one-passage documents, saved and loaded like any index."""
+    documents = []
     for doc in corpus:
         text = doc["text"].strip() or doc["title"]
         meta = Metadata(title=doc["title"] or doc["_id"])
         passage = Passage(doc["_id"], doc["_id"], doc["title"], 1, 0, len(text), text, Voice.AUTHOR, None, (), "")
-        passages.append(passage)
-        documents[doc["_id"]] = Document(doc["_id"], doc["_id"], "txt", meta, text, (), (passage,))
-    vectors = cached_vectors("corpus", [embedding_text(p) for p in passages], encoder)
-    sentences = np.array([(row, 0, p.end) for row, p in enumerate(passages)], dtype=np.int64)
-    return Store(
-        documents=documents,
-        passages=tuple(passages),
-        rows={p.id: i for i, p in enumerate(passages)},
-        vectors=VectorIndex.build(vectors, encoder.name, "arguana"),
-        sentences=sentences,
-        sentence_vectors=vectors,
-        skipped=(),
-    )
+        documents.append(Document(doc["_id"], doc["_id"], "txt", meta, text, (), (passage,)))
+    vectors = cached_vectors("corpus", [embedding_text(d.passages[0]) for d in documents], encoder)
+    sentences = np.array([(row, 0, d.passages[0].end) for row, d in enumerate(documents)], dtype=np.int64)
+    index = VectorIndex.build(vectors, encoder.name, "arguana")
+    save(CACHE / "arguana-index", documents, vectors, sentences, vectors, index, DEFAULT_LEXICAL)
+    return load_store(CACHE / "arguana-index")
 
 
 def ndcg_at_10(ranked: list[str], relevant: dict[str, int]) -> float:

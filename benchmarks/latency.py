@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.corpus.passages import ChunkingSettings  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.store import build, embedding_text  # noqa: E402
+from assistant.store import build, embedding_text, sentence_texts  # noqa: E402
 from benchmarks.quality import CACHE, load_questions  # noqa: E402
 from embeddings.encoder import Encoder  # noqa: E402
 
@@ -123,9 +123,8 @@ def main() -> None:
         started = time.perf_counter()
         store = build(settings.corpus_dir, Path(scratch) / "index", Encoder(), chunking, progress=False)
         build_seconds = time.perf_counter() - started
-    texts = [embedding_text(p) for p in store.passages] + [
-        store.documents[store.passages[r].document_id].text[s:e] for r, s, e in store.sentences
-    ]
+        passages = len(store.passages)
+        texts = [embedding_text(p) for p in store.passages] + sentence_texts(store.passages, store.sentences)
     bare_seconds = _seconds(lambda: bare.encode(texts, batch_size=settings.batch_size))
     build(settings.corpus_dir, INDEX, encoder, chunking, progress=False)  # the server's index, prebuilt
 
@@ -153,8 +152,7 @@ def main() -> None:
     row("throughput, concurrency 8", len(concurrent) / eight_wall, len(single) / one_wall, "concurrency 1", "req/s")
     row("p50 /ask, repeated question", 1000 * percentile(cached, 50), 1000 * floor_p50, "bare encode p50", "ms")
     row("cold start: assistant ask", cold_ask, cold_import, "import sentence_transformers", "s")
-    passages_per_second = len(store.passages) / build_seconds
-    row("index build (passages/s)", passages_per_second, len(store.passages) / bare_seconds, "bare encode", "p/s")
+    row("index build (passages/s)", passages / build_seconds, passages / bare_seconds, "bare encode", "p/s")
 
 
 def _seconds(work: object) -> float:

@@ -3,8 +3,10 @@
 Corpora are made from real text: the ArguAna arguments and the seed article's passages. Past
 the ~9k real passages, each synthetic passage joins two real ones (text concatenated, vector the
 normalised sum of their model vectors), grouped 100 to a document, so every passage is distinct.
-Query latency is the ranker's alone: questions are encoded once beforehand, so the model's encode
-time (the same at every size; see benchmarks/latency.py) is excluded.
+Each corpus is written by the product's own index writer, then served by a fresh process that
+loads it as the server does (texts in SQLite, arrays and BM25 memory-mapped). Query latency is
+the ranker's alone: questions are encoded once beforehand, so the model's encode time (the same
+at every size; see benchmarks/latency.py) is excluded.
 
     python benchmarks/scale.py [--sizes 10000 100000 1000000]
 """
@@ -12,10 +14,13 @@ time (the same at every size; see benchmarks/latency.py) is excluded.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -24,48 +29,43 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.corpus.document import Document, Metadata, Passage, Voice  # noqa: E402
+from assistant.retrieval.lexical import DEFAULT_LEXICAL  # noqa: E402
 from assistant.retrieval.ranker import Query, Ranker  # noqa: E402
 from assistant.service import Assistant, ranking_settings  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.store import Store, embedding_text  # noqa: E402
-from benchmarks.arguana import cached_vectors, load  # noqa: E402
+from assistant.store import embedding_text, load, save  # noqa: E402
+from benchmarks.arguana import cached_vectors  # noqa: E402
+from benchmarks.arguana import load as load_arguana  # noqa: E402
 from benchmarks.quality import CACHE, load_questions  # noqa: E402
 from embeddings.index import VectorIndex  # noqa: E402
 
 PER_DOCUMENT = 100
+CHUNK = 100_000
 
 
 def real_material(assistant: Assistant) -> tuple[list[str], np.ndarray]:
-    corpus, _, _ = load()
+    corpus, _, _ = load_arguana()
     texts = [f"{d['title']}: {d['text'].strip() or d['title']}" for d in corpus]  # as benchmarks/arguana.py
     vectors = cached_vectors("corpus", texts, assistant.encoder)
     seed = assistant.store
     texts += [embedding_text(p) for p in seed.passages]
-    vectors = np.vstack([vectors, seed.vectors.reconstruct_all()])
-    return texts, vectors
+    return texts, np.vstack([vectors, seed.passage_vectors])
 
 
-def synthetic_store(size: int, texts: list[str], vectors: np.ndarray, model: str) -> Store:
-    rng = np.random.default_rng(size)
-    real = len(texts)
-    first = np.arange(size) % real
-    second = rng.integers(0, real, size)
-    joined = np.arange(size) >= real
-    chosen = vectors[first] + np.where(joined[:, None], vectors[second], 0.0)
-    chosen = (chosen / np.linalg.norm(chosen, axis=1, keepdims=True)).astype(np.float32)
-    passages: list[Passage] = []
-    documents: dict[str, Document] = {}
+def synthetic_documents(size: int, texts: list[str], first: np.ndarray, second: np.ndarray) -> Iterator[Document]:
+    """The corpus, one document at a time (never all of it in memory)."""
     for start in range(0, size, PER_DOCUMENT):
         doc_id = f"doc-{start // PER_DOCUMENT}"
         parts, cursor, members = [], 0, []
         for i in range(start, min(size, start + PER_DOCUMENT)):
-            text = texts[first[i]] + (" " + texts[second[i]] if joined[i] else "")
+            text = texts[first[i]] + (" " + texts[second[i]] if second[i] >= 0 else "")
+            number = i - start + 1
             members.append(
                 Passage(
-                    f"{doc_id}:{i - start + 1}",
+                    f"{doc_id}:{number}",
                     doc_id,
                     doc_id,
-                    i - start + 1,
+                    number,
                     cursor,
                     cursor + len(text),
                     text,
@@ -77,70 +77,106 @@ def synthetic_store(size: int, texts: list[str], vectors: np.ndarray, model: str
             )
             parts.append(text)
             cursor += len(text) + 2
-        passages.extend(members)
-        documents[doc_id] = Document(
-            doc_id, doc_id, "txt", Metadata(title=doc_id), "\n\n".join(parts), (), tuple(members)
-        )
-    sentences = np.array([(row, p.start, p.end) for row, p in enumerate(passages)], dtype=np.int64)
-    return Store(
-        documents=documents,
-        passages=tuple(passages),
-        rows={p.id: i for i, p in enumerate(passages)},
-        vectors=VectorIndex.build(chosen, model, f"scale-{size}"),
-        sentences=sentences,
-        sentence_vectors=chosen,
-        skipped=(),
-    )
+        yield Document(doc_id, doc_id, "txt", Metadata(title=doc_id), "\n\n".join(parts), (), tuple(members))
 
 
-def resident_mb() -> float:
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * resource.getpagesize() / 2**20
+def build_corpus(size: int, folder: Path) -> dict[str, float]:
+    """Write a corpus of ``size`` passages to ``folder`` (run in a process of its own)."""
+    assistant = Assistant(Settings(data_dir=CACHE / "seed-index"))
+    texts, real = real_material(assistant)
+    started = time.perf_counter()
+    rng = np.random.default_rng(size)
+    first = np.arange(size) % len(texts)
+    second = np.where(np.arange(size) >= len(texts), rng.integers(0, len(texts), size), -1)
+    vectors = np.empty((size, real.shape[1]), dtype=np.float32)
+    for at in range(0, size, CHUNK):
+        part = slice(at, min(size, at + CHUNK))
+        chosen = real[first[part]] + np.where(second[part, None] >= 0, real[second[part]], 0.0)
+        vectors[part] = chosen / np.linalg.norm(chosen, axis=1, keepdims=True)
+    # one sentence a passage, the whole of it, in document offsets
+    text_lengths = np.array([len(t) for t in texts])
+    lengths = text_lengths[first] + np.where(second >= 0, text_lengths[second] + 1, 0)
+    starts = np.cumsum(lengths + 2) - (lengths + 2)
+    starts -= starts[np.arange(size) // PER_DOCUMENT * PER_DOCUMENT]
+    sentences = np.stack([np.arange(size), starts, starts + lengths], axis=1).astype(np.int64)
+    index = VectorIndex.build(vectors, assistant.encoder.name, f"scale-{size}")
+    save(folder, synthetic_documents(size, texts, first, second), vectors, sentences, vectors, index, DEFAULT_LEXICAL)
+    return {"build": time.perf_counter() - started, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10}
+
+
+def memory_mb() -> tuple[float, float]:
+    """Resident memory of this process, and the part of it that is its own heap (not file pages)."""
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    return int(status["VmRSS"].split()[0]) / 2**10, int(status["RssAnon"].split()[0]) / 2**10
+
+
+def serve_corpus(folder: Path, questions: list[str], question_vectors: np.ndarray) -> dict[str, float]:
+    """Load the corpus as the server does, answer the questions, and measure (own process)."""
+    assistant_settings = Settings(data_dir=CACHE / "seed-index")
+    store = load(folder)
+    ranker = Ranker(store, None, ranking_settings(assistant_settings))  # questions come encoded
+    for question, vector in zip(questions[:5], question_vectors, strict=False):  # warm caches
+        ranker.rank(Query(question), vector)
+    latencies = []
+    for question, vector in zip(questions, question_vectors, strict=True):
+        begun = time.perf_counter()
+        hits = ranker.rank(Query(question), vector).hits
+        latencies.append(time.perf_counter() - begun)
+        for passage in store.passages.many(h.row for h in hits):  # verbatim at every size
+            assert passage.text == store.documents[passage.document_id].text[passage.start : passage.end]
+    resident, heap = memory_mb()
+    exact = VectorIndex.build(store.passage_vectors, "exact", "exact", exact_limit=len(store.passages))
+    _, truth = exact.search(question_vectors, 10)
+    _, found = store.vectors.search(question_vectors, 10)
+    return {
+        "kind": store.vectors.kind,
+        "rss": resident,
+        "heap": heap,
+        "p50": 1000 * float(np.percentile(latencies, 50)),
+        "p99": 1000 * float(np.percentile(latencies, 99)),
+        "recall": float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)])),
+    }
+
+
+def in_own_process(function: object, *args: object) -> dict[str, float]:
+    """Run ``function`` in a fresh process, so one size's memory does not colour the next."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--scratch", type=Path, default=None, help="where to write the corpora (default: a temp dir)")
     args = parser.parse_args()
 
     assistant = Assistant(Settings(data_dir=CACHE / "seed-index"))
-    texts, vectors = real_material(assistant)
     questions = [q.query for q in load_questions()][: args.queries]
     question_vectors = assistant.encoder.encode(questions)
-    settings = ranking_settings(assistant.settings)
-    print(f"\nReal passages: {len(texts)} (ArguAna arguments and the seed article); larger corpora join two each.")
+    real = len(real_material(assistant)[0])
+    del assistant
+    print(f"\nReal passages: {real} (ArguAna arguments and the seed article); larger corpora join two each.")
     print(
-        f"{'passages':>10}{'index':>7}{'build s':>9}{'disk MB':>9}{'RSS MB':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'recall@10':>11}{'p50 / smallest':>16}"
+        f"{'passages':>10}{'index':>7}{'build s':>9}{'build peak MB':>15}{'disk MB':>9}{'RSS MB':>9}{'heap MB':>9}"
+        f"{'p50 ms':>9}{'p99 ms':>9}{'recall@10':>11}{'p50 / smallest':>16}"
     )
     smallest = None
-    for size in args.sizes:
-        started = time.perf_counter()
-        store = synthetic_store(size, texts, vectors, assistant.encoder.name)
-        ranker = Ranker(store, assistant.encoder, settings)
-        build_seconds = time.perf_counter() - started
-        with tempfile.TemporaryDirectory() as scratch:
-            store.vectors.save(Path(scratch), {})
-            disk = sum(f.stat().st_size for f in Path(scratch).iterdir()) / 2**20
-        for question, vector in zip(questions[:5], question_vectors, strict=False):  # warm caches
-            ranker.rank(Query(question), vector)
-        latencies = []
-        for question, vector in zip(questions, question_vectors, strict=True):
-            begun = time.perf_counter()
-            ranker.rank(Query(question), vector)
-            latencies.append(time.perf_counter() - begun)
-        exact = VectorIndex.build(store.sentence_vectors, "exact", "exact", exact_limit=size)
-        _, truth = exact.search(question_vectors, 10)
-        _, found = store.vectors.search(question_vectors, 10)
-        recall = float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)]))
-        p50 = 1000 * float(np.percentile(latencies, 50))
-        smallest = smallest or p50
-        print(
-            f"{size:>10}{store.vectors.kind:>7}{build_seconds:>9.1f}{disk:>9.1f}{resident_mb():>9.0f}{p50:>9.1f}"
-            f"{1000 * float(np.percentile(latencies, 99)):>9.1f}{recall:>11.3f}{p50 / smallest:>15.2f}×"
-        )
-        del store, ranker, exact
+    with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
+        for size in args.sizes:
+            folder = Path(scratch) / f"corpus-{size}"
+            built = in_own_process(build_corpus, size, folder)
+            disk = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 2**20
+            served = in_own_process(serve_corpus, folder, questions, question_vectors)
+            smallest = smallest or served["p50"]
+            print(
+                f"{size:>10}{served['kind']:>7}{built['build']:>9.1f}{built['peak']:>15.0f}{disk:>9.0f}"
+                f"{served['rss']:>9.0f}{served['heap']:>9.0f}{served['p50']:>9.1f}{served['p99']:>9.1f}"
+                f"{served['recall']:>11.3f}{served['p50'] / smallest:>15.2f}×",
+                flush=True,
+            )
+            for file in folder.iterdir():
+                file.unlink()
 
 
 if __name__ == "__main__":
