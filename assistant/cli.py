@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from assistant.errors import AssistantError
-from assistant.retrieval.ranker import Mode, VoiceFilter
+from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.schemas import AskRequest, AskResponse, CardRequest, PassageOut, describe_errors
 from assistant.settings import Settings
 
@@ -37,6 +37,33 @@ def _assistant(progress: bool = True):
     except AssistantError as err:
         errors.print(f"[red]error:[/red] {err}")
         raise typer.Exit(2) from err
+
+
+def ask_server(settings: Settings, request: AskRequest) -> AskResponse | None:
+    """The answer of a server on this machine that serves exactly this corpus and model, or
+    None when there is none (nothing listening, another corpus, or an error)."""
+    import httpx
+
+    from assistant.corpus.library import fingerprint
+    from assistant.corpus.passages import ChunkingSettings
+
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    base = f"http://{host}:{settings.port}"
+    try:
+        health = httpx.get(f"{base}/health", timeout=httpx.Timeout(5, connect=0.25)).json()
+        chunking = ChunkingSettings(settings.max_passage_chars, settings.max_lead_in_chars)
+        if health.get("model") != settings.model or health.get("fingerprint") != fingerprint(
+            settings.corpus_dir, chunking
+        ):
+            return None
+        answer = httpx.post(f"{base}/ask", json=request.model_dump(mode="json"), timeout=60)
+        if answer.status_code != 200:
+            return None
+        response = AskResponse.model_validate_json(answer.content)
+    except (httpx.HTTPError, ValueError):
+        return None
+    errors.print(f"[dim]answered by the assistant serving at {base}[/dim]")
+    return response
 
 
 def render(passage: PassageOut) -> Text:
@@ -81,14 +108,22 @@ def ask(
     voice: Annotated[VoiceFilter, typer.Option(help="Whose words may answer.")] = VoiceFilter.ANY,
     speaker: Annotated[str | None, typer.Option(help="Only passages quoting this person.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the /ask response body as JSON.")] = False,
+    local: Annotated[
+        bool, typer.Option("--local", help="Answer in this process even when a server is running.")
+    ] = False,
 ) -> None:
-    """Answer QUESTION with the best passages of the articles."""
+    """Answer QUESTION with the best passages of the articles.
+
+    When an assistant is already serving the same corpus and model on the configured host and
+    port, it answers (in well under a second); otherwise the index is opened in this process."""
     try:
         request = AskRequest(question=question, k=k, mode=mode, voice=voice, speaker=speaker)
     except ValidationError as err:
         errors.print(f"[red]error:[/red] {describe_errors(err.errors())}")
         raise typer.Exit(2) from err
-    response = _assistant(progress=not as_json).ask(request)
+    response = None if local else ask_server(Settings(), request)
+    if response is None:
+        response = _assistant(progress=not as_json).ask(request)
     if as_json:
         print(response.model_dump_json())
     else:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.corpus.document import Voice
-from assistant.retrieval.ranker import Mode, VoiceFilter
+from assistant.retrieval.options import Mode, VoiceFilter
 
 MAX_QUESTION_CHARS = 2000
 # Patterns live in the schema, so that clients can check them before sending.
@@ -130,6 +130,7 @@ class Health(BaseModel):
     documents: int
     passages: int
     model: str
+    fingerprint: str = Field(description="What the served index was built from: corpus bytes and chunking.")
     skipped: list[SkippedOut]
 
 

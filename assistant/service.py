@@ -11,7 +11,8 @@ from assistant.corpus.passages import ChunkingSettings
 from assistant.errors import IndexStateError, NotFound
 from assistant.prompts import Prompts
 from assistant.retrieval.lexical import LexicalSettings
-from assistant.retrieval.ranker import Fusion, Hit, Query, Ranker, RankingSettings
+from assistant.retrieval.options import Fusion
+from assistant.retrieval.ranker import Hit, Query, Ranker, RankingSettings
 from assistant.schemas import (
     AskRequest,
     AskResponse,
@@ -194,5 +195,6 @@ class Assistant:
             documents=len(self.store.documents),
             passages=len(self.store.passages),
             model=self.settings.model,
+            fingerprint=self.store.vectors.manifest.fingerprint,
             skipped=[SkippedOut(name=s.name, reason=s.reason) for s in self.store.skipped],
         )

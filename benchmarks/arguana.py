@@ -20,7 +20,8 @@ from tqdm import tqdm
 
 from assistant.corpus.document import Document, Metadata, Passage, Voice
 from assistant.retrieval.lexical import DEFAULT_LEXICAL
-from assistant.retrieval.ranker import Mode, Query, Ranker, RankingSettings
+from assistant.retrieval.options import Mode
+from assistant.retrieval.ranker import Query, Ranker, RankingSettings
 from assistant.store import Store, embedding_text, save
 from assistant.store import load as load_store
 from embeddings.encoder import Encoder

@@ -25,7 +25,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.retrieval.ranker import Fusion, Mode, Query, Ranker, RankingSettings  # noqa: E402
+from assistant.retrieval.options import Fusion, Mode  # noqa: E402
+from assistant.retrieval.ranker import Query, Ranker, RankingSettings  # noqa: E402
 from assistant.service import Assistant, ranking_settings  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 

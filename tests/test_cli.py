@@ -12,13 +12,19 @@ import docx
 
 from assistant.schemas import AskRequest, AskResponse
 from assistant.service import Assistant
+from tests.conftest import free_port
 
 
-def run(assistant: Assistant, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    assistant: Assistant, *args: str, stdin: str | None = None, server: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The command in a new process; ``server`` is the URL ``ask`` looks for a running assistant at
+    (by default a port where nothing listens)."""
     env = {
         **os.environ,
         "DEBATE_CORPUS_DIR": str(assistant.settings.corpus_dir),
         "DEBATE_DATA_DIR": str(assistant.settings.data_dir),
+        "DEBATE_PORT": server.rsplit(":", 1)[1] if server else str(free_port()),
     }
     return subprocess.run(
         [sys.executable, "-m", "assistant", *args],
@@ -41,6 +47,23 @@ def test_ask_json_prints_exactly_the_api_response(assistant: Assistant) -> None:
     assert all(p.text == text[p.start : p.end] for p in body.passages)
     expected = assistant.ask(AskRequest(question=question, k=3))
     assert [p.id for p in body.passages] == [p.id for p in expected.passages]
+
+
+def test_ask_is_answered_by_a_running_server_of_the_same_corpus(assistant: Assistant, live_server: str) -> None:
+    question = "Why did Trotsky think Thermidor could only come from outside the party?"
+    served = run(assistant, "ask", question, "--json", server=live_server)
+    assert served.returncode == 0, served.stderr
+    assert f"answered by the assistant serving at {live_server}" in served.stderr
+    local = run(assistant, "ask", question, "--json", "--local", server=live_server)
+    assert "answered by" not in local.stderr
+    assert json.loads(served.stdout) == json.loads(local.stdout)
+
+
+def test_ask_ignores_a_server_of_another_corpus(multi_assistant: Assistant, live_server: str) -> None:
+    result = run(multi_assistant, "ask", "What is the Markdown article about?", "--json", server=live_server)
+    assert result.returncode == 0, result.stderr
+    assert "answered by" not in result.stderr
+    assert AskResponse.model_validate_json(result.stdout).passages
 
 
 def test_ask_human_readable_shows_citation_and_text(assistant: Assistant) -> None:

@@ -11,38 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 
 from assistant.corpus.document import Voice
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
 from assistant.retrieval.lexical import LexicalIndex, LexicalSettings, terms
+from assistant.retrieval.options import Fusion, Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
 from assistant.store import Store, embedding_text
 from embeddings.encoder import Encoder
-
-
-class Mode(StrEnum):
-    """Evidence for a question, or the author's answer to an opponent's claim."""
-
-    EVIDENCE = "evidence"
-    REBUTTAL = "rebuttal"
-
-
-class VoiceFilter(StrEnum):
-    """Whose words may answer."""
-
-    ANY = "any"
-    AUTHOR = "author"
-    QUOTED = "quoted"
-
-
-class Fusion(StrEnum):
-    """How dense and lexical evidence are combined."""
-
-    WEIGHTED = "weighted"
-    RRF = "rrf"
 
 
 @dataclass(frozen=True)

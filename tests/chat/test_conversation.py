@@ -6,7 +6,7 @@ import pytest
 
 from assistant.chat import Chat
 from assistant.errors import NotFound
-from assistant.retrieval.ranker import Mode, VoiceFilter
+from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.schemas import AskRequest, FollowUp
 from assistant.service import Assistant
 from tests.conftest import SEED_ID

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.corpus.document import Voice
-from assistant.retrieval.ranker import Mode, VoiceFilter
+from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.schemas import AskRequest, AskResponse
 from assistant.service import Assistant
 

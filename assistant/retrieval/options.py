@@ -1,0 +1,31 @@
+"""What a query may ask for: its mode, whose words may answer, how evidence is fused.
+
+Kept apart from the ranker so the API schemas and the command line can name them without
+loading the ranking machinery.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    """Evidence for a question, or the author's answer to an opponent's claim."""
+
+    EVIDENCE = "evidence"
+    REBUTTAL = "rebuttal"
+
+
+class VoiceFilter(StrEnum):
+    """Whose words may answer."""
+
+    ANY = "any"
+    AUTHOR = "author"
+    QUOTED = "quoted"
+
+
+class Fusion(StrEnum):
+    """How dense and lexical evidence are combined."""
+
+    WEIGHTED = "weighted"
+    RRF = "rrf"
