@@ -158,8 +158,8 @@ def load(index_dir: Path) -> Store:
         database = Database(files[TABLES])
         passages = Passages(database)
         documents = Documents(database, passages)
-        arrays = {
-            name: np.load(files[name], mmap_mode="r", allow_pickle=False)
+        arrays = {  # plain views of the mapped files: numpy's memmap class is slow to slice
+            name: np.asarray(np.load(files[name], mmap_mode="r", allow_pickle=False))
             for name in (PASSAGE_VECTORS, SENTENCES, SENTENCE_VECTORS)
         }
         lexical = LexicalIndex.load(index_dir, files)

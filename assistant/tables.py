@@ -112,11 +112,12 @@ def _passage(row: tuple) -> Passage:
 
 
 class Passages(Sequence[Passage]):
-    """The passages by row."""
+    """The passages by row; the most recently used are kept (answers touch a few rows repeatedly)."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
         self._count = database.query("SELECT count(*) FROM passages")[0][0]
+        self._row = lru_cache(maxsize=4096)(self._fetch)
 
     def __len__(self) -> int:
         return self._count
@@ -128,10 +129,12 @@ class Passages(Sequence[Passage]):
     def __getitem__(self, key: int | slice) -> Passage | list[Passage]:
         if isinstance(key, slice):
             return self.many(range(*key.indices(self._count)))
-        row = key + self._count if key < 0 else key
+        return self._row(key + self._count if key < 0 else key)
+
+    def _fetch(self, row: int) -> Passage:
         found = self._db.query(f"{_PASSAGE} WHERE row = ?", (row,))
         if not found:
-            raise IndexError(f"no passage row {key}")
+            raise IndexError(f"no passage row {row}")
         return _passage(found[0])
 
     def __iter__(self) -> Iterator[Passage]:

@@ -8,7 +8,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future
-from queue import Empty, Queue
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -64,8 +63,10 @@ class Encoder:
         self._known: dict[bytes, np.ndarray] = {}
         self.encoded = 0  # texts that went through the model, for measuring incremental builds
         self._cache_lock = threading.Lock()
-        self._queries: Queue[tuple[str, Future[np.ndarray]]] = Queue()
-        threading.Thread(target=self._batch_queries, name="query-encoder", daemon=True).start()
+        self._turn = threading.Condition()  # guards the questions waiting for the model
+        self._waiting: list[tuple[str, Future[np.ndarray]]] = []
+        self._running = False
+        self.query_batches = 0  # model calls made for queries, for measuring batching
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, one row per text; texts seen before are not re-encoded."""
@@ -97,36 +98,42 @@ class Encoder:
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
-        """One query vector. Repeated questions skip the model; questions that arrive while the
-        model is busy are encoded together in one batch, which costs little more than one."""
+        """One query vector. Repeated questions skip the model. Otherwise the asking thread runs
+        the model itself when it is free (no hand-off); questions that arrive while it is busy
+        wait, and the next of them to run it takes all that are waiting in one batch, which
+        costs little more than one question."""
         with self._cache_lock:
             cached = self._cache.get(text)
             if cached is not None:
                 self._cache.move_to_end(text)
                 return cached
         pending: Future[np.ndarray] = Future()
-        self._queries.put((text, pending))
+        with self._turn:
+            self._waiting.append((text, pending))
+        while not pending.done():
+            with self._turn:
+                if self._running:
+                    self._turn.wait_for(lambda: not self._running or pending.done())
+                    continue
+                if pending.done():
+                    break
+                self._running = True
+                self.query_batches += 1
+                batch, self._waiting = self._waiting[: self.batch_size], self._waiting[self.batch_size :]
+            try:
+                vectors = self._run([question for question, _ in batch], progress=False)
+                for (_, waiting), vector in zip(batch, vectors, strict=True):
+                    waiting.set_result(vector)
+            except Exception as err:
+                for _, waiting in batch:
+                    waiting.set_exception(err)
+            finally:
+                with self._turn:
+                    self._running = False
+                    self._turn.notify_all()
         vector = pending.result()
         with self._cache_lock:
             self._cache[text] = vector
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return vector
-
-    def _batch_queries(self) -> None:
-        """Worker thread: take every waiting question, encode them in one call, hand results back."""
-        while True:
-            batch = [self._queries.get()]
-            while len(batch) < self.batch_size:
-                try:
-                    batch.append(self._queries.get_nowait())
-                except Empty:
-                    break
-            try:
-                vectors = self._run([text for text, _ in batch], progress=False)
-            except Exception as err:
-                for _, pending in batch:
-                    pending.set_exception(err)
-                continue
-            for (_, pending), vector in zip(batch, vectors, strict=True):
-                pending.set_result(vector)

@@ -113,7 +113,7 @@ def test_a_loaded_index_reads_texts_and_arrays_from_disk(corpus_copy: Path, tmp_
     index_dir, chunking = tmp_path / "index", ChunkingSettings()
     open_store(corpus_copy, index_dir, encoder, chunking)
     store = open_store(corpus_copy, index_dir, encoder, chunking)
-    assert isinstance(store.passage_vectors, np.memmap) and isinstance(store.sentence_vectors, np.memmap)
+    assert isinstance(store.passage_vectors.base, np.memmap) and isinstance(store.sentence_vectors.base, np.memmap)
     passage = store.passages[store.rows["red-jacobins:12"]]
     assert passage.id == "red-jacobins:12"
     assert store.documents["red-jacobins"].text[passage.start : passage.end] == passage.text

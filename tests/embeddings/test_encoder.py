@@ -1,0 +1,35 @@
+"""The query path of the encoder: the cache, and questions asked together sharing model calls."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from embeddings.encoder import Encoder
+
+QUESTIONS = [f"What does the author say about question number {n}?" for n in range(8)]
+
+
+def test_concurrent_questions_share_model_calls_and_get_their_own_vectors() -> None:
+    encoder = Encoder()  # its own, so the counts are this test's alone
+    alone = {q: encoder.encode([q])[0] for q in QUESTIONS}
+    start = threading.Barrier(len(QUESTIONS))
+
+    def ask(question: str) -> np.ndarray:
+        start.wait()
+        return encoder.encode_query(question)
+
+    with ThreadPoolExecutor(len(QUESTIONS)) as pool:
+        vectors = list(pool.map(ask, QUESTIONS))
+    for question, vector in zip(QUESTIONS, vectors, strict=True):
+        np.testing.assert_allclose(vector, alone[question], atol=1e-5)
+    assert encoder.query_batches < len(QUESTIONS), "questions waiting for the model go in together"
+
+
+def test_a_repeated_question_does_not_reach_the_model(encoder: Encoder) -> None:
+    first = encoder.encode_query("Who led the Red Army?")
+    calls = encoder.query_batches
+    again = encoder.encode_query("Who led the Red Army?")
+    assert encoder.query_batches == calls and again is first
