@@ -151,6 +151,11 @@ def build(
     return load(index_dir)
 
 
+def _mapped(path: Path) -> np.ndarray:
+    """A saved array, memory-mapped, as a plain view (numpy's memmap class is slow to slice)."""
+    return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+
+
 def load(index_dir: Path) -> Store:
     """A saved index, checked against its manifest; :class:`IndexCorrupt` when it fails."""
     index, files = VectorIndex.load(index_dir)
@@ -158,10 +163,7 @@ def load(index_dir: Path) -> Store:
         database = Database(files[TABLES])
         passages = Passages(database)
         documents = Documents(database, passages)
-        arrays = {  # plain views of the mapped files: numpy's memmap class is slow to slice
-            name: np.asarray(np.load(files[name], mmap_mode="r", allow_pickle=False))
-            for name in (PASSAGE_VECTORS, SENTENCES, SENTENCE_VECTORS)
-        }
+        arrays = {name: _mapped(files[name]) for name in (PASSAGE_VECTORS, SENTENCES, SENTENCE_VECTORS)}
         lexical = LexicalIndex.load(index_dir, files)
         skipped = tuple(Skipped(**s) for s in json.loads(files[SKIPPED].read_text(encoding="utf-8")))
     except (KeyError, ValueError, TypeError, OSError, sqlite3.Error) as err:
