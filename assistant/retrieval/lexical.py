@@ -11,6 +11,7 @@ import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import bm25s
@@ -31,6 +32,13 @@ def terms(text: str) -> list[str]:
     the per-call progress-bar set-up that makes its tokenizer slow for one short text)."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
     return _STEMMER.stemWords(words)
+
+
+@lru_cache(maxsize=16384)
+def term_set(text: str) -> frozenset[str]:
+    """The distinct terms of ``text``, cached: the same passages and sentences come back across
+    questions, and reading their terms is most of the cost of highlighting an answer."""
+    return frozenset(terms(text))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 
 from assistant.corpus.document import Voice
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
-from assistant.retrieval.lexical import LexicalIndex, LexicalSettings, terms
+from assistant.retrieval.lexical import LexicalIndex, LexicalSettings, term_set, terms
 from assistant.retrieval.options import Fusion, Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
 from assistant.store import Store, embedding_text
@@ -212,7 +212,7 @@ class Ranker:
         if not wanted:
             return 0.0
         idf = {t: self._lexical.idf(t) for t in wanted}
-        present = set(terms(embedding_text(self.store.passages[row])))
+        present = term_set(embedding_text(self.store.passages[row]))
         return sum(idf[t] for t in wanted if t in present) / sum(idf.values())
 
     def _highlight(self, row: int, question_vector: np.ndarray, question: str, phrases: list[str]) -> tuple[int, int]:
@@ -220,11 +220,11 @@ class Ranker:
         lo, hi = self._sentence_bounds[row], self._sentence_bounds[row + 1]
         spans = self.store.sentences[lo:hi, 1:]
         passage = self.store.passages[row]
-        wanted = set(terms(question))
+        wanted = term_set(question)
         best, best_score = 0, -np.inf
         for i, (score, (start, end)) in enumerate(zip(self._sentence_scores(row, question_vector), spans, strict=True)):
             sentence = passage.text[start - passage.start : end - passage.start]
-            overlap = len(wanted & set(terms(sentence))) / len(wanted) if wanted else 0.0
+            overlap = len(wanted & term_set(sentence)) / len(wanted) if wanted else 0.0
             bonus = 1.0 if any(fold(p) in fold(sentence) for p in phrases) else 0.0
             total = float(score) + 0.2 * overlap + bonus
             if total > best_score:
