@@ -103,9 +103,13 @@ class Ranker:
         self.speakers = [str(name) for name in self._speaker_of.names if name]
         self._passage_vectors = store.passage_vectors
         self._sentence_bounds = np.searchsorted(store.sentences[:, 0], np.arange(len(store.passages) + 1))
+        self._sentence_counts = np.diff(self._sentence_bounds)
 
-    def _allowed(self, query: Query) -> np.ndarray:
-        """Rows that pass the hard filters of the query (documents, voice, speaker)."""
+    def _allowed(self, query: Query) -> np.ndarray | None:
+        """Rows that pass the hard filters of the query (documents, voice, speaker); None when
+        the query has none, so an unfiltered query costs nothing per passage."""
+        if query.documents is None and query.voice is VoiceFilter.ANY and not query.speaker:
+            return None
         allowed = np.ones(len(self.store.passages), dtype=bool)
         if query.documents is not None:
             allowed &= self._documents.among(query.documents)
@@ -118,22 +122,30 @@ class Ranker:
     def _speaking(self, wanted: str) -> np.ndarray:
         return self._speaker_of.among(name for name in self.speakers if speaker_matches(wanted, name))
 
-    def _candidates(self, allowed: np.ndarray, question_vector: np.ndarray, bm25: np.ndarray) -> np.ndarray:
-        rows = np.flatnonzero(allowed)
+    def _candidates(self, allowed: np.ndarray | None, question_vector: np.ndarray, bm25: np.ndarray) -> np.ndarray:
         limit = self.settings.candidates
-        if len(rows) <= 10 * limit:
-            return rows
+        if (len(bm25) if allowed is None else int(allowed.sum())) <= 10 * limit:
+            return np.arange(len(bm25)) if allowed is None else np.flatnonzero(allowed)
         _, dense_rows = self.store.vectors.search(question_vector, limit)
-        lexical_rows = np.argpartition(-bm25, limit)[:limit]
-        union = np.union1d(dense_rows[0][dense_rows[0] >= 0], lexical_rows)
-        return union[allowed[union]]
+        matched = _top_positive(bm25, limit)
+        union = np.union1d(dense_rows[0][dense_rows[0] >= 0], matched)
+        return union if allowed is None else union[allowed[union]]
 
     def _best_sentences(self, rows: np.ndarray, question_vector: np.ndarray) -> np.ndarray:
-        """Each row's best sentence cosine: in one pass when the rows are most of the corpus."""
+        """Each row's best sentence cosine: in one pass over all sentences when the rows are most
+        of the corpus, else from one gather of the rows' own sentences."""
         if 2 * len(rows) >= len(self.store.passages):
             every = self.store.sentence_vectors @ question_vector
             return np.maximum.reduceat(every, self._sentence_bounds[:-1])[rows]
-        return np.array([self._sentence_scores(int(r), question_vector).max(initial=-1.0) for r in rows])
+        lo, counts = self._sentence_bounds[rows], self._sentence_counts[rows]
+        firsts = np.cumsum(counts) - counts
+        sentences = np.repeat(lo - firsts, counts) + np.arange(counts.sum())
+        scores = self.store.sentence_vectors[sentences] @ question_vector
+        best = np.full(len(rows), -1.0, dtype=np.float32)
+        some = counts > 0
+        if some.any():
+            best[some] = np.maximum.reduceat(scores, firsts[some])
+        return best
 
     def _sentence_scores(self, row: int, question_vector: np.ndarray) -> np.ndarray:
         lo, hi = self._sentence_bounds[row], self._sentence_bounds[row + 1]
@@ -242,6 +254,22 @@ class _Coded:
     def among(self, wanted: Iterable[str]) -> np.ndarray:
         """Rows whose name is one of ``wanted``."""
         return np.isin(self._codes, np.flatnonzero(np.isin(self.names, list(wanted))))
+
+
+def _top_positive(scores: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the ``k`` highest positive scores, in no order. On a large array a threshold read
+    off every 16th score narrows the search to a few hundred rows first; when at least ``k`` rows
+    reach it the top ``k`` are among them, so the result is exact, in a fraction of the time."""
+    if len(scores) >= 100 * k:
+        sample = scores[::16]
+        rank = len(sample) - max(1, 2 * k // 16)
+        threshold = np.partition(sample, rank)[rank]
+        if threshold > 0:
+            rows = np.flatnonzero(scores >= threshold)
+            if len(rows) >= k:
+                return rows[np.argpartition(-scores[rows], k - 1)[:k]]
+    rows = np.argpartition(-scores, min(k, len(scores)) - 1)[:k]
+    return rows[scores[rows] > 0]
 
 
 def _min_max(scores: np.ndarray) -> np.ndarray:

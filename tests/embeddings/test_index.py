@@ -118,3 +118,19 @@ def test_a_loaded_index_reads_texts_and_arrays_from_disk(corpus_copy: Path, tmp_
     assert passage.id == "red-jacobins:12"
     assert store.documents["red-jacobins"].text[passage.start : passage.end] == passage.text
     assert [p.id for p in store.passages[10:13]] == [p.id for p in list(store.passages)[10:13]]
+
+
+def test_a_large_index_is_approximate_and_probes_just_enough_lists() -> None:
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(40, 32))
+    vectors = centres[rng.integers(0, 40, 4000)] + 0.6 * rng.normal(size=(4000, 32))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    index = VectorIndex.build(vectors, model="m", fingerprint="f", exact_limit=1000)
+    assert index.kind == "ivf"
+    lists = index._index.nlist
+    assert index._index.nprobe < lists, "probing every list would be an exact search, slowly"
+    queries = vectors[:100] + 0.05 * rng.normal(size=(100, 32)).astype(np.float32)
+    _, exact = VectorIndex.build(vectors, model="m", fingerprint="f").search(queries, 10)
+    _, found = index.search(queries, 10)
+    recall = np.mean([len(set(e) & set(f)) / 10 for e, f in zip(exact, found, strict=True)])
+    assert recall >= 0.9

@@ -1,0 +1,55 @@
+"""Scoring shortcuts give the exact answers: BM25 summed from bm25s' matrix, best-sentence scores
+gathered or in one pass, and the top-k selection that reads a threshold off a sample."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.retrieval.lexical import terms
+from assistant.retrieval.ranker import _top_positive
+from assistant.service import Assistant
+
+QUERIES = [
+    "What does the author say about the ban on factions?",
+    "party party democracy democracy",  # repeated terms count each time, as in bm25s
+    "Trotsky Thermidor Kronstadt 1921",
+    "zzzqx unknownword",  # no term in the corpus
+    "",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_scores_equal_bm25s_own(assistant: Assistant, query: str) -> None:
+    lexical = assistant.ranker._lexical
+    ours = lexical.scores(query)
+    ids = lexical._bm25.get_tokens_ids(terms(query))
+    theirs = lexical._bm25.get_scores_from_ids(ids) if ids else np.zeros(len(ours))
+    assert len(ours) == len(assistant.store.passages)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    assert (ours > 0).any() == bool(ids)
+
+
+def test_best_sentence_scores_are_the_same_gathered_or_in_one_pass(assistant: Assistant) -> None:
+    ranker = assistant.ranker
+    question = assistant.encoder.encode_query("Why did the Bolsheviks ban factions?")
+    everything = np.arange(len(assistant.store.passages))
+    few = everything[::7]  # under half of the corpus: gathered row by row
+    np.testing.assert_allclose(
+        ranker._best_sentences(few, question), ranker._best_sentences(everything, question)[few], rtol=1e-5
+    )
+
+
+@pytest.mark.parametrize("size", [5, 150, 20_000, 300_000])
+def test_top_positive_is_exact_at_any_size_with_ties_and_zeros(size: int) -> None:
+    rng = np.random.default_rng(size)
+    for _ in range(25):
+        k = int(rng.choice([1, 10, 200]))
+        scores = np.where(rng.random(size) < rng.random(), rng.gamma(2, 1, size), 0).astype(np.float32)
+        if rng.random() < 0.3:
+            scores = np.round(scores)  # many ties
+        chosen = _top_positive(scores, k)
+        positive = np.sort(scores[scores > 0])[::-1]
+        assert len(chosen) == len(set(chosen.tolist())) == min(k, len(positive))
+        if len(chosen):
+            assert (scores[chosen] >= positive[len(chosen) - 1]).all() and (scores[chosen] > 0).all()
