@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -137,9 +136,6 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = Settings().port,
 ) -> None:
     """Serve the chat page at / and the HTTP API (OpenAPI docs at /docs)."""
-    # The model's worker threads sleep between questions instead of spinning, which would take
-    # the cores from the threads answering other requests (read when the model library loads).
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import uvicorn
 
     from assistant.api import create_app

@@ -80,8 +80,13 @@ class Client:
 
     def ask(self, question: str) -> None:
         body = json.dumps({"question": question})
-        self._connection.request("POST", "/ask", body=body, headers={"content-type": "application/json"})
-        response = self._connection.getresponse()
+        try:
+            self._connection.request("POST", "/ask", body=body, headers={"content-type": "application/json"})
+            response = self._connection.getresponse()
+        except (ConnectionError, http.client.RemoteDisconnected):  # the server closed an idle connection
+            self._connection.close()
+            self._connection.request("POST", "/ask", body=body, headers={"content-type": "application/json"})
+            response = self._connection.getresponse()
         response.read()
         if response.status != 200:
             raise SystemExit(f"/ask answered {response.status}")
