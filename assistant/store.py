@@ -110,8 +110,10 @@ def save(
     for document in documents:
         table_writer.add(document)
     table_writer.close()
-    texts = (embedding_text(p) for p in Passages(Database(tables)))
+    staged = Database(tables)
+    texts = (embedding_text(p) for p in Passages(staged))
     writer.include(LexicalIndex.build(texts, lexical, progress).save(index_dir))
+    staged.close()
     writer.write_array(PASSAGE_VECTORS, np.asarray(vectors, dtype=np.float32))
     writer.write_array(SENTENCES, sentences)
     writer.write_array(SENTENCE_VECTORS, np.asarray(sentence_vectors, dtype=np.float32))

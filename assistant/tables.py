@@ -93,6 +93,9 @@ class Database:
         with self._lock:
             return self._connection.execute(sql, parameters).fetchall()
 
+    def close(self) -> None:
+        self._connection.close()
+
 
 def _passage(row: tuple) -> Passage:
     _, id_, document_id, section, paragraph, start, end, text, voice, speaker, notes, citation = row

@@ -80,13 +80,15 @@ class Client:
 
     def ask(self, question: str) -> None:
         body = json.dumps({"question": question})
-        try:
-            self._connection.request("POST", "/ask", body=body, headers={"content-type": "application/json"})
-            response = self._connection.getresponse()
-        except (ConnectionError, http.client.RemoteDisconnected):  # the server closed an idle connection
-            self._connection.close()
-            self._connection.request("POST", "/ask", body=body, headers={"content-type": "application/json"})
-            response = self._connection.getresponse()
+        for attempt in range(2):
+            try:
+                self._connection.request("POST", "/ask", body=body, headers={"content-type": "application/json"})
+                response = self._connection.getresponse()
+                break
+            except (ConnectionError, http.client.RemoteDisconnected):  # the server closed an idle connection
+                self._connection.close()
+                if attempt:
+                    raise
         response.read()
         if response.status != 200:
             raise SystemExit(f"/ask answered {response.status}")
