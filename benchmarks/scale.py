@@ -1,12 +1,15 @@
 """Scale: build time, index size, memory, query latency and recall at 10k, 100k and 1M passages.
 
-Corpora are made from real text: the ArguAna arguments and the seed article's passages. Past
-the ~9k real passages, each synthetic passage joins two real ones (text concatenated, vector the
-normalised sum of their model vectors), grouped 100 to a document, so every passage is distinct.
+Corpora are made from real text: the ArguAna arguments and the seed article's passages. Each
+passage joins two real ones (text concatenated, vector the normalised sum of their model vectors)
+and no pair repeats, so every passage is distinct; they are grouped 100 to a document. Every size
+is made the same way, so the sizes differ in count alone, not in the length of their passages.
 Each corpus is written by the product's own index writer, then served by a fresh process that
 loads it as the server does (texts in SQLite, arrays and BM25 memory-mapped). Query latency is
 the ranker's alone: questions are encoded once beforehand, so the model's encode time (the same
-at every size; see benchmarks/latency.py) is excluded.
+at every size; see benchmarks/latency.py) is excluded. It is the latency of a running server:
+the other development questions are asked first, so the measured ones find the process warm but
+their own rows, vectors and caches not yet read.
 
     python benchmarks/scale.py [--sizes 10000 100000 1000000]
 """
@@ -58,7 +61,7 @@ def synthetic_documents(size: int, texts: list[str], first: np.ndarray, second: 
         doc_id = f"doc-{start // PER_DOCUMENT}"
         parts, cursor, members = [], 0, []
         for i in range(start, min(size, start + PER_DOCUMENT)):
-            text = texts[first[i]] + (" " + texts[second[i]] if second[i] >= 0 else "")
+            text = f"{texts[first[i]]} {texts[second[i]]}"
             number = i - start + 1
             members.append(
                 Passage(
@@ -87,15 +90,16 @@ def build_corpus(size: int, folder: Path) -> dict[str, float]:
     started = time.perf_counter()
     rng = np.random.default_rng(size)
     first = np.arange(size) % len(texts)
-    second = np.where(np.arange(size) >= len(texts), rng.integers(0, len(texts), size), -1)
+    partner_offsets = 1 + rng.permutation(len(texts) - 1)  # one per round through the texts: pairs stay distinct
+    second = (first + partner_offsets[np.arange(size) // len(texts)]) % len(texts)
     vectors = np.empty((size, real.shape[1]), dtype=np.float32)
     for at in range(0, size, CHUNK):
         part = slice(at, min(size, at + CHUNK))
-        chosen = real[first[part]] + np.where(second[part, None] >= 0, real[second[part]], 0.0)
+        chosen = real[first[part]] + real[second[part]]
         vectors[part] = chosen / np.linalg.norm(chosen, axis=1, keepdims=True)
     # one sentence a passage, the whole of it, in document offsets
     text_lengths = np.array([len(t) for t in texts])
-    lengths = text_lengths[first] + np.where(second >= 0, text_lengths[second] + 1, 0)
+    lengths = text_lengths[first] + 1 + text_lengths[second]
     starts = np.cumsum(lengths + 2) - (lengths + 2)
     starts -= starts[np.arange(size) // PER_DOCUMENT * PER_DOCUMENT]
     sentences = np.stack([np.arange(size), starts, starts + lengths], axis=1).astype(np.int64)
@@ -110,14 +114,16 @@ def memory_mb() -> tuple[float, float]:
     return int(status["VmRSS"].split()[0]) / 2**10, int(status["RssAnon"].split()[0]) / 2**10
 
 
-def serve_corpus(folder: Path, questions: list[str], question_vectors: np.ndarray) -> dict[str, float]:
-    """Load the corpus as the server does, answer the questions, and measure (own process)."""
+def serve_corpus(folder: Path, questions: list[str], question_vectors: np.ndarray, measured: int) -> dict[str, float]:
+    """Load the corpus as the server does, answer the questions after the first ``measured``
+    to warm the process, then measure the first ``measured`` (own process)."""
     started = time.perf_counter()
     store = load(folder)  # every file checked against its SHA-256 in the manifest
     ranker = Ranker(store, None, ranking_settings(Settings()))  # questions come encoded
     opened = time.perf_counter() - started
-    for question, vector in zip(questions[:5], question_vectors, strict=False):  # warm caches
+    for question, vector in zip(questions[measured:], question_vectors[measured:], strict=True):
         ranker.rank(Query(question), vector)
+    questions, question_vectors = questions[:measured], question_vectors[:measured]
     latencies = []
     for question, vector in zip(questions, question_vectors, strict=True):
         begun = time.perf_counter()
@@ -149,16 +155,16 @@ def in_own_process(function: object, *args: object) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--queries", type=int, default=50, help="questions measured; the rest warm the server")
     parser.add_argument("--scratch", type=Path, default=None, help="where to write the corpora (default: a temp dir)")
     args = parser.parse_args()
 
     assistant = Assistant(Settings(data_dir=CACHE / "seed-index"))
-    questions = [q.query for q in load_questions()][: args.queries]
+    questions = [q.query for q in load_questions()]
     question_vectors = assistant.encoder.encode(questions)
     real = len(real_material(assistant)[0])
     del assistant
-    print(f"\nReal passages: {real} (ArguAna arguments and the seed article); larger corpora join two each.")
+    print(f"\nReal passages: {real} (ArguAna arguments and the seed article); each corpus passage joins two of them.")
     print(
         f"{'passages':>10}{'index':>7}{'build s':>9}{'build peak MB':>15}{'disk MB':>9}{'open s':>8}"
         f"{'RSS MB':>9}{'heap MB':>9}{'p50 ms':>9}{'p99 ms':>9}{'recall@10':>11}{'p50 / smallest':>16}"
@@ -169,7 +175,7 @@ def main() -> None:
             folder = Path(scratch) / f"corpus-{size}"
             built = in_own_process(build_corpus, size, folder)
             disk = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 2**20
-            served = in_own_process(serve_corpus, folder, questions, question_vectors)
+            served = in_own_process(serve_corpus, folder, questions, question_vectors, args.queries)
             smallest = smallest or served["p50"]
             print(
                 f"{size:>10}{served['kind']:>7}{built['build']:>9.1f}{built['peak']:>15.0f}{disk:>9.0f}{served['open']:>8.1f}"

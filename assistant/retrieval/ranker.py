@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -257,19 +258,33 @@ class _Coded:
 
 
 def _top_positive(scores: np.ndarray, k: int) -> np.ndarray:
-    """Rows of the ``k`` highest positive scores, in no order. On a large array a threshold read
-    off every 16th score narrows the search to a few hundred rows first; when at least ``k`` rows
-    reach it the top ``k`` are among them, so the result is exact, in a fraction of the time."""
+    """Rows of the ``k`` highest positive scores, in no order.
+
+    On a large array a threshold read off a fixed random sample of the scores narrows the search
+    to a few hundred rows; when at least ``k`` rows reach it the top ``k`` are among them, so the
+    result is exact, in a fraction of the time. Should too few reach it, the threshold is lowered;
+    when it reaches zero the search is among the positive rows, which are then few."""
     if len(scores) >= 100 * k:
-        sample = scores[::16]
-        rank = len(sample) - max(1, 2 * k // 16)
-        threshold = np.partition(sample, rank)[rank]
-        if threshold > 0:
+        sample = scores[_sample_rows(len(scores))]
+        expected = 2 * k  # rows above the threshold, on average
+        while expected < len(scores):
+            rank = len(sample) - max(1, expected * len(sample) // len(scores))
+            threshold = np.partition(sample, rank)[rank]
+            if threshold <= 0:
+                break
             rows = np.flatnonzero(scores >= threshold)
             if len(rows) >= k:
                 return rows[np.argpartition(-scores[rows], k - 1)[:k]]
-    rows = np.argpartition(-scores, min(k, len(scores)) - 1)[:k]
-    return rows[scores[rows] > 0]
+            expected *= 4
+    rows = np.flatnonzero(scores > 0)
+    return rows[np.argpartition(-scores[rows], k - 1)[:k]] if len(rows) > k else rows
+
+
+@lru_cache(maxsize=4)
+def _sample_rows(size: int) -> np.ndarray:
+    """8,192 rows drawn at random, fixed per size: random, so that no periodic pattern in the
+    corpus (copies of one document every n rows) can hide the best scores from the sample."""
+    return np.sort(np.random.default_rng(size).choice(size, min(size, 8192), replace=False))
 
 
 def _min_max(scores: np.ndarray) -> np.ndarray:
