@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,8 @@ from embeddings.index import VectorIndex  # noqa: E402
 
 PER_DOCUMENT = 100
 CHUNK = 100_000
+BLOCK = 5  # questions a size answers before the next size takes its turn
+SPAWN = multiprocessing.get_context("spawn")
 
 
 def real_material(assistant: Assistant) -> tuple[list[str], np.ndarray]:
@@ -108,47 +111,51 @@ def build_corpus(size: int, folder: Path) -> dict[str, float]:
     return {"build": time.perf_counter() - started, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10}
 
 
-def memory_mb() -> tuple[float, float]:
-    """Resident memory of this process, and the part of it that is its own heap (not file pages)."""
-    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
-    return int(status["VmRSS"].split()[0]) / 2**10, int(status["RssAnon"].split()[0]) / 2**10
+_served: dict[str, object] = {}  # what a serving process holds: its store, ranker and open time
 
 
-def serve_corpus(folder: Path, questions: list[str], question_vectors: np.ndarray, measured: int) -> dict[str, float]:
-    """Load the corpus as the server does, answer the questions after the first ``measured``
-    to warm the process, then measure the first ``measured`` (own process)."""
+def open_corpus(folder: Path, warm_questions: list[str], warm_vectors: np.ndarray) -> None:
+    """Load the corpus as the server does, then answer ``warm_questions`` (serving process)."""
     started = time.perf_counter()
     store = load(folder)  # every file checked against its SHA-256 in the manifest
     ranker = Ranker(store, None, ranking_settings(Settings()))  # questions come encoded
-    opened = time.perf_counter() - started
-    for question, vector in zip(questions[measured:], question_vectors[measured:], strict=True):
+    _served.update(store=store, ranker=ranker, opened=time.perf_counter() - started)
+    for question, vector in zip(warm_questions, warm_vectors, strict=True):
         ranker.rank(Query(question), vector)
-    questions, question_vectors = questions[:measured], question_vectors[:measured]
+
+
+def answer(questions: list[str], question_vectors: np.ndarray) -> list[float]:
+    """Seconds to rank each question, checking that every passage returned is verbatim."""
+    store, ranker = _served["store"], _served["ranker"]
     latencies = []
     for question, vector in zip(questions, question_vectors, strict=True):
         begun = time.perf_counter()
         hits = ranker.rank(Query(question), vector).hits
         latencies.append(time.perf_counter() - begun)
-        for passage in store.passages.many(h.row for h in hits):  # verbatim at every size
+        for passage in store.passages.many(h.row for h in hits):
             assert passage.text == store.documents[passage.document_id].text[passage.start : passage.end]
-    resident, heap = memory_mb()
+    return latencies
+
+
+def describe(question_vectors: np.ndarray) -> dict[str, float]:
+    """Index kind, open time, memory, and recall@10 of the index against an exact one."""
+    store = _served["store"]
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
     exact = VectorIndex.build(store.passage_vectors, "exact", "exact", exact_limit=len(store.passages))
     _, truth = exact.search(question_vectors, 10)
     _, found = store.vectors.search(question_vectors, 10)
     return {
         "kind": store.vectors.kind,
-        "open": opened,
-        "rss": resident,
-        "heap": heap,
-        "p50": 1000 * float(np.percentile(latencies, 50)),
-        "p99": 1000 * float(np.percentile(latencies, 99)),
+        "open": _served["opened"],
+        "rss": int(status["VmRSS"].split()[0]) / 2**10,
+        "heap": int(status["RssAnon"].split()[0]) / 2**10,  # the process's own memory, not file pages
         "recall": float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)])),
     }
 
 
 def in_own_process(function: object, *args: object) -> dict[str, float]:
     """Run ``function`` in a fresh process, so one size's memory does not colour the next."""
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(1, mp_context=SPAWN) as pool:
         return pool.submit(function, *args).result()
 
 
@@ -161,30 +168,43 @@ def main() -> None:
 
     assistant = Assistant(Settings(data_dir=CACHE / "seed-index"))
     questions = [q.query for q in load_questions()]
-    question_vectors = assistant.encoder.encode(questions)
+    vectors = assistant.encoder.encode(questions)
     real = len(real_material(assistant)[0])
     del assistant
+    measured, warm = slice(0, args.queries), slice(args.queries, None)
+    with tempfile.TemporaryDirectory(dir=args.scratch) as scratch, ExitStack() as stack:
+        built, disk, servers = {}, {}, {}
+        for size in args.sizes:
+            folder = Path(scratch) / f"corpus-{size}"
+            built[size] = in_own_process(build_corpus, size, folder)
+            disk[size] = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 2**20
+        for size in args.sizes:  # opened one at a time, each by a process of its own
+            folder = Path(scratch) / f"corpus-{size}"
+            initargs = (folder, questions[warm], vectors[warm])
+            servers[size] = stack.enter_context(ProcessPoolExecutor(1, SPAWN, open_corpus, initargs))
+            servers[size].submit(int).result()
+        latencies: dict[int, list[float]] = {size: [] for size in args.sizes}
+        for at in range(0, args.queries, BLOCK):  # sizes take turns, so the machine's drift falls on all alike
+            block = slice(at, min(args.queries, at + BLOCK))
+            for size, server in servers.items():
+                latencies[size] += server.submit(answer, questions[block], vectors[block]).result()
+        served = {size: server.submit(describe, vectors[measured]).result() for size, server in servers.items()}
+
     print(f"\nReal passages: {real} (ArguAna arguments and the seed article); each corpus passage joins two of them.")
+    print(f"Query latency: {args.queries} questions after {len(questions[warm])} others, sizes in turns of {BLOCK}.")
     print(
         f"{'passages':>10}{'index':>7}{'build s':>9}{'build peak MB':>15}{'disk MB':>9}{'open s':>8}"
         f"{'RSS MB':>9}{'heap MB':>9}{'p50 ms':>9}{'p99 ms':>9}{'recall@10':>11}{'p50 / smallest':>16}"
     )
     smallest = None
-    with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
-        for size in args.sizes:
-            folder = Path(scratch) / f"corpus-{size}"
-            built = in_own_process(build_corpus, size, folder)
-            disk = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 2**20
-            served = in_own_process(serve_corpus, folder, questions, question_vectors, args.queries)
-            smallest = smallest or served["p50"]
-            print(
-                f"{size:>10}{served['kind']:>7}{built['build']:>9.1f}{built['peak']:>15.0f}{disk:>9.0f}{served['open']:>8.1f}"
-                f"{served['rss']:>9.0f}{served['heap']:>9.0f}{served['p50']:>9.1f}{served['p99']:>9.1f}"
-                f"{served['recall']:>11.3f}{served['p50'] / smallest:>15.2f}×",
-                flush=True,
-            )
-            for file in folder.iterdir():
-                file.unlink()
+    for size in args.sizes:
+        p50, p99 = (1000 * float(np.percentile(latencies[size], q)) for q in (50, 99))
+        smallest = smallest or p50
+        b, s = built[size], served[size]
+        print(
+            f"{size:>10}{s['kind']:>7}{b['build']:>9.1f}{b['peak']:>15.0f}{disk[size]:>9.0f}{s['open']:>8.1f}"
+            f"{s['rss']:>9.0f}{s['heap']:>9.0f}{p50:>9.1f}{p99:>9.1f}{s['recall']:>11.3f}{p50 / smallest:>15.2f}×"
+        )
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ class LexicalIndex:
         else:
             self._indptr = np.asarray(bm25.scores["indptr"], dtype=np.int64)
             self._df = np.diff(self._indptr)  # postings per term column
+            self.scores("")  # compiles the summing loop (or loads it compiled) now, not at the first question
 
     @classmethod
     def build(cls, texts: Iterable[str], settings: LexicalSettings, progress: bool = False) -> LexicalIndex:

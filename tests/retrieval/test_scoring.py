@@ -3,11 +3,13 @@ gathered or in one pass, and the top-k selection that reads a threshold off a sa
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from assistant.retrieval.lexical import terms
-from assistant.retrieval.ranker import _top_positive
+from assistant.retrieval.ranker import Query, Ranker, _top_positive
 from assistant.service import Assistant
 
 QUERIES = [
@@ -53,3 +55,27 @@ def test_top_positive_is_exact_at_any_size_with_ties_and_zeros(size: int) -> Non
         assert len(chosen) == len(set(chosen.tolist())) == min(k, len(positive))
         if len(chosen):
             assert (scores[chosen] >= positive[len(chosen) - 1]).all() and (scores[chosen] > 0).all()
+
+
+def test_large_corpus_candidates_hold_the_whole_dense_and_bm25_top_lists(assistant: Assistant) -> None:
+    # ten candidates a list, so the 159 seed passages count as a large corpus
+    narrow = Ranker(assistant.store, assistant.encoder, dataclasses.replace(assistant.ranker.settings, candidates=10))
+    for question in QUERIES[:3]:
+        vector = assistant.encoder.encode_query(question)
+        bm25 = narrow._lexical.scores(question)
+        rows = narrow._candidates(None, vector, bm25)
+        assert 10 <= len(rows) <= 20 < len(assistant.store.passages)
+        _, dense = assistant.store.vectors.search(vector, 10)
+        assert set(dense[0].tolist()) <= set(rows.tolist())
+        np.testing.assert_array_equal(np.sort(bm25[rows])[::-1][:10], np.sort(bm25)[::-1][:10])
+    question = "Why did the Bolsheviks ban factions?"
+    assert narrow.rank(Query(question)).hits[0].row == assistant.ranker.rank(Query(question)).hits[0].row
+
+
+def test_top_positive_finds_the_best_when_they_recur_with_a_period() -> None:
+    # copies of the best rows every 9,300 rows, as when one article is repeated through a corpus:
+    # a sample taken at a fixed stride could see all of them or none
+    scores = np.random.default_rng(0).random(1_000_000).astype(np.float32)
+    scores[::9_300] = 10.0 + np.arange(len(scores[::9_300]))
+    chosen = _top_positive(scores, 200)
+    np.testing.assert_array_equal(np.sort(scores[chosen]), np.sort(scores)[-200:])
