@@ -123,14 +123,19 @@ class Ranker:
     def _speaking(self, wanted: str) -> np.ndarray:
         return self._speaker_of.among(name for name in self.speakers if speaker_matches(wanted, name))
 
-    def _candidates(self, allowed: np.ndarray | None, question_vector: np.ndarray, bm25: np.ndarray) -> np.ndarray:
+    def _candidates(
+        self, allowed: np.ndarray | None, question_vector: np.ndarray, bm25: np.ndarray
+    ) -> tuple[np.ndarray, float]:
+        """The rows to score, and the best BM25 score in the corpus (read off the BM25 top rows
+        when there are candidates, rather than from another pass over every passage)."""
         limit = self.settings.candidates
         if (len(bm25) if allowed is None else int(allowed.sum())) <= 10 * limit:
-            return np.arange(len(bm25)) if allowed is None else np.flatnonzero(allowed)
+            rows = np.arange(len(bm25)) if allowed is None else np.flatnonzero(allowed)
+            return rows, float(bm25.max(initial=0.0))
         _, dense_rows = self.store.vectors.search(question_vector, limit)
         matched = _top_positive(bm25, limit)
         union = np.union1d(dense_rows[0][dense_rows[0] >= 0], matched)
-        return union if allowed is None else union[allowed[union]]
+        return (union if allowed is None else union[allowed[union]]), float(bm25[matched].max(initial=0.0))
 
     def _best_sentences(self, rows: np.ndarray, question_vector: np.ndarray) -> np.ndarray:
         """Each row's best sentence cosine: in one pass over all sentences when the rows are most
@@ -159,12 +164,11 @@ class Ranker:
         if question_vector is None:
             question_vector = self.encoder.encode_query(query.text)
         bm25_all = self._lexical.scores(query.text)
-        rows = self._candidates(self._allowed(query), question_vector, bm25_all)
+        rows, best_bm25 = self._candidates(self._allowed(query), question_vector, bm25_all)
         vectors = self._passage_vectors[rows]
         dense = vectors @ question_vector
         sentence_best = self._best_sentences(rows, question_vector)
         bm25 = bm25_all[rows]
-        best_bm25 = bm25_all.max(initial=0.0)
         bm25_norm = bm25 / best_bm25 if best_bm25 > 0 else bm25
 
         if s.fusion is Fusion.RRF and s.dense and s.lexical:

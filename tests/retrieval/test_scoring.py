@@ -63,7 +63,8 @@ def test_large_corpus_candidates_hold_the_whole_dense_and_bm25_top_lists(assista
     for question in QUERIES[:3]:
         vector = assistant.encoder.encode_query(question)
         bm25 = narrow._lexical.scores(question)
-        rows = narrow._candidates(None, vector, bm25)
+        rows, best = narrow._candidates(None, vector, bm25)
+        assert best == bm25.max()
         assert 10 <= len(rows) <= 20 < len(assistant.store.passages)
         _, dense = assistant.store.vectors.search(vector, 10)
         assert set(dense[0].tolist()) <= set(rows.tolist())
