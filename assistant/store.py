@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -52,9 +53,13 @@ class Store:
     skipped: tuple[Skipped, ...]
 
 
+_LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[a-z])")
+
+
 def embedding_text(passage: Passage) -> str:
-    """What the model reads for a passage: its section heading gives the paragraph its topic."""
-    return f"{passage.section}: {passage.text}"
+    """What the model and BM25 read for a passage: its section heading gives the paragraph its
+    topic, and a word hyphenated at a line end is read whole (the passage's text keeps the hyphen)."""
+    return f"{passage.section}: {_LINE_END_HYPHEN.sub('', passage.text)}"
 
 
 def sentence_texts(passages: Iterable[Passage], sentences: np.ndarray) -> list[str]:

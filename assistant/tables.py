@@ -15,23 +15,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import overload
 
-from assistant.corpus.document import Document, Metadata, Passage, Section, Voice
+from assistant.corpus.document import Document, Metadata, NoteLink, Passage, Section, Voice
 
 _SCHEMA = """
 CREATE TABLE documents (
     position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, source TEXT NOT NULL, format TEXT NOT NULL,
-    meta TEXT NOT NULL, text TEXT NOT NULL, sections TEXT NOT NULL
+    meta TEXT NOT NULL, text TEXT NOT NULL, sections TEXT NOT NULL, provenance TEXT NOT NULL, notes TEXT NOT NULL
 );
 CREATE TABLE passages (
     row INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, document_id TEXT NOT NULL, section TEXT NOT NULL,
     paragraph INTEGER NOT NULL, start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL, text TEXT NOT NULL,
-    voice TEXT NOT NULL, speaker TEXT, notes TEXT NOT NULL, citation TEXT NOT NULL
+    voice TEXT NOT NULL, speaker TEXT, notes TEXT NOT NULL, citation TEXT NOT NULL, page INTEGER,
+    section_path TEXT NOT NULL
 );
 CREATE INDEX passages_of_document ON passages (document_id, row);
 """
 _PASSAGE = (
-    "SELECT row, id, document_id, section, paragraph, start_offset, end_offset, text, voice, speaker, notes, citation"
-    " FROM passages"
+    "SELECT row, id, document_id, section, paragraph, start_offset, end_offset, text, voice, speaker, notes, citation,"
+    " page, section_path FROM passages"
 )
 _COLUMNS = frozenset({"document_id", "voice", "speaker"})
 _CHUNK = 900  # rows per query: below SQLite's limit on bound parameters
@@ -48,12 +49,15 @@ class TableWriter:
     def add(self, document: Document) -> None:
         meta = json.dumps(asdict(document.meta), ensure_ascii=False)
         sections = json.dumps([asdict(s) for s in document.sections], ensure_ascii=False)
+        provenance = json.dumps(document.provenance, ensure_ascii=False)
+        notes = json.dumps([asdict(n) for n in document.notes], ensure_ascii=False)
         self._connection.execute(
-            "INSERT INTO documents (id, source, format, meta, text, sections) VALUES (?, ?, ?, ?, ?, ?)",
-            (document.id, document.source, document.format, meta, document.text, sections),
+            "INSERT INTO documents (id, source, format, meta, text, sections, provenance, notes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (document.id, document.source, document.format, meta, document.text, sections, provenance, notes),
         )
         self._connection.executemany(
-            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     row,
@@ -68,6 +72,8 @@ class TableWriter:
                     p.speaker,
                     json.dumps(p.notes),
                     p.citation,
+                    p.page,
+                    json.dumps(p.section_path, ensure_ascii=False),
                 )
                 for row, p in enumerate(document.passages, self._rows)
             ),
@@ -98,7 +104,7 @@ class Database:
 
 
 def _passage(row: tuple) -> Passage:
-    _, id_, document_id, section, paragraph, start, end, text, voice, speaker, notes, citation = row
+    _, id_, document_id, section, paragraph, start, end, text, voice, speaker, notes, citation, page, path = row
     return Passage(
         id_,
         document_id,
@@ -109,8 +115,10 @@ def _passage(row: tuple) -> Passage:
         text,
         Voice(voice),
         speaker,
-        tuple(json.loads(notes)),
+        tuple(str(n) for n in json.loads(notes)),
         citation,
+        page,
+        tuple(json.loads(path)),
     )
 
 
@@ -198,19 +206,22 @@ class Documents(Mapping[str, Document]):
 
     def _fetch(self, document_id: str) -> Document:
         found = self._db.query(
-            "SELECT id, source, format, meta, text, sections FROM documents WHERE id = ?", (document_id,)
+            "SELECT id, source, format, meta, text, sections, provenance, notes FROM documents WHERE id = ?",
+            (document_id,),
         )
         if not found:
             raise KeyError(document_id)
-        id_, source, format_, meta, text, sections = found[0]
+        id_, source, format_, meta, text, sections, provenance, notes = found[0]
         return Document(
             id_,
             source,
             format_,
             Metadata(**json.loads(meta)),
             text,
-            tuple(Section(**s) for s in json.loads(sections)),
+            tuple(Section(**{**s, "path": tuple(s["path"])}) for s in json.loads(sections)),
             self._passages.of_document(id_),
+            json.loads(provenance),
+            tuple(NoteLink(**n) for n in json.loads(notes)),
         )
 
     def __getitem__(self, document_id: str) -> Document:

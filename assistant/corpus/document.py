@@ -7,13 +7,15 @@ from enum import StrEnum
 
 
 class BlockKind(StrEnum):
-    """What a block of a document is, as far as its format tells."""
+    """What a block of a document is, as far as its format (or structure analysis) tells."""
 
     TITLE = "title"
     HEADING = "heading"
     PARAGRAPH = "paragraph"
     ITEM = "item"
     QUOTE = "quote"
+    NOTE = "note"  # a footnote or endnote body
+    APPARATUS = "apparatus"  # not the author's text: licences, navigation, title pages, contents, running heads
 
 
 class Voice(StrEnum):
@@ -21,32 +23,69 @@ class Voice(StrEnum):
 
     AUTHOR = "author"
     QUOTED = "quoted"
-    EDITORIAL = "editorial"
+    EDITORIAL = "editorial"  # an editor's, translator's or publisher's prose about the work
+    NOTE = "note"  # the body of a footnote or endnote
+    APPARATUS = "apparatus"  # e-book and web boilerplate, title pages, contents, inserted numbers
 
 
 @dataclass(frozen=True)
 class Block:
-    """A span of the document's plain text that its format marks as one unit."""
+    """A span of the document's plain text that its format marks as one unit.
+
+    ``page`` is the 1-based page of the block's first character, for paged formats. A NOTE block
+    carries the ``label`` its markers show ("1", "*", "†") and, where the format links markers to
+    bodies explicitly (HTML ids, Word footnote ids), the ``key`` that markers point to.
+    """
 
     kind: BlockKind
     start: int
     end: int
     level: int = 0
+    page: int | None = None
+    label: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteMark:
+    """A note marker in the text (``[1]``, ``¹``, ``*``, ``(+)``, an HTML note reference).
+
+    ``start:end`` spans the marker as it stands in the text; ``target`` is the ``key`` of the
+    NOTE block it links to, when the format says so.
+    """
+
+    start: int
+    end: int
+    label: str
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A bibliographic fact a document states about itself, and where it states it.
+
+    ``field`` is a :class:`Metadata` field name; ``source`` says where it was read
+    (e.g. ``"html meta citation_author"``, ``"pdf info"``, ``"e-book header"``, ``"byline"``).
+    """
+
+    field: str
+    value: str
+    source: str
 
 
 @dataclass(frozen=True)
 class Extracted:
-    """A reader's output: the plain text every offset refers to, and its blocks.
+    """A reader's output: the plain text every offset refers to, its blocks, markers and facts.
 
-    ``headings_marked`` is true when the format says which blocks are headings (HTML, Markdown);
-    plain text leaves that to :mod:`assistant.corpus.structure`.
+    ``headings_marked`` is true when the format says which blocks are headings (HTML, Markdown,
+    Word, PDF fonts); plain text leaves that to :mod:`assistant.corpus.headings`.
     """
 
     text: str
     blocks: tuple[Block, ...]
     headings_marked: bool
-    title: str | None = None
-    notes: tuple[tuple[int, int], ...] = ()  # (offset, number) of note references marked up as such
+    notes: tuple[NoteMark, ...] = ()
+    facts: tuple[Fact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,7 +112,9 @@ class Paragraph:
     section: str
     voice: Voice
     speaker: str | None = None
-    notes: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
+    page: int | None = None
+    section_path: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,22 +130,36 @@ class Passage:
     text: str
     voice: Voice
     speaker: str | None
-    notes: tuple[int, ...]
+    notes: tuple[str, ...]
     citation: str
+    page: int | None = None
+    section_path: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Section:
-    """A heading and where it sits in the document."""
+    """A heading and where it sits in the document; ``path`` runs from the outermost section."""
 
     title: str
     start: int
     level: int = 1
+    path: tuple[str, ...] = ()
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class NoteLink:
+    """A marker in the text and the note body it refers to (both as document offsets)."""
+
+    label: str
+    marker: int
+    body_start: int
+    body_end: int
 
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed document: its text, metadata, sections and passages."""
+    """A parsed document: its text, metadata (with where each field came from), sections, passages."""
 
     id: str
     source: str
@@ -113,3 +168,5 @@ class Document:
     text: str
     sections: tuple[Section, ...]
     passages: tuple[Passage, ...] = field(default=())
+    provenance: dict[str, str] = field(default_factory=dict)
+    notes: tuple[NoteLink, ...] = ()

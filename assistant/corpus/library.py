@@ -6,19 +6,20 @@ import hashlib
 import json
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from assistant.corpus.document import Document, Metadata
 from assistant.corpus.passages import ChunkingSettings, cut_passages
-from assistant.corpus.readers import READERS, extract
-from assistant.corpus.structure import analyse, detected_title
+from assistant.corpus.readers import extract, format_of
+from assistant.corpus.structure import analyse
 from assistant.errors import CorpusError
 
 log = logging.getLogger(__name__)
 
 SIDECAR_SUFFIX = ".meta.json"
-PARSER_VERSION = 1  # bump when parsing or cutting changes, so that indexes are rebuilt
+PARSER_VERSION = 2  # bump when parsing or cutting changes, so that indexes are rebuilt
 MAX_FILE_BYTES = 20_000_000
 
 
@@ -39,8 +40,11 @@ class Corpus:
 
 
 def document_id(path: Path) -> str:
-    """A URL-safe id from the file name: ``Red Jacobins.txt`` → ``red-jacobins``."""
-    return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "document"
+    """A readable id from the file name, Unicode letters kept: ``Red Jacobins.txt`` → ``red-jacobins``,
+    ``Троцкий.txt`` → ``троцкий``. A name with no letters or digits is named by its bytes' hash."""
+    stem = unicodedata.normalize("NFC", path.stem).casefold()
+    readable = re.sub(r"[^\w]+|_", "-", stem).strip("-")
+    return readable or "document-" + hashlib.sha256(path.name.encode()).hexdigest()[:8]
 
 
 def sidecar_path(path: Path) -> Path:
@@ -76,31 +80,37 @@ def _read_bytes(path: Path, root: Path) -> bytes:
     return data
 
 
-def parse_document(path: Path, data: bytes, chunking: ChunkingSettings, sidecar: dict[str, object]) -> Document:
+def parse_document(
+    path: Path, data: bytes, chunking: ChunkingSettings, sidecar: dict[str, object], doc_id: str | None = None
+) -> Document:
     """Parse one file's bytes into a document with its sections and passages."""
     extracted = extract(path, data)
-    if not extracted.blocks:
+    structure = analyse(extracted, sidecar, path.stem)
+    if not structure.paragraphs:
         raise CorpusError(f"{path.name}: no text found")
-    title = sidecar.get("title") or detected_title(extracted) or path.stem
-    meta = Metadata(**{**sidecar, "title": str(title)})  # type: ignore[arg-type]
-    structure = analyse(extracted, meta)
-    doc_id = document_id(path)
+    doc_id = doc_id or document_id(path)
     return Document(
         id=doc_id,
         source=path.name,
-        format=path.suffix.lower().lstrip("."),
-        meta=meta,
+        format=format_of(path, data),
+        meta=structure.meta,
         text=extracted.text,
         sections=structure.sections,
-        passages=cut_passages(doc_id, extracted.text, meta, structure.paragraphs, chunking, extracted.notes),
+        passages=cut_passages(doc_id, extracted.text, structure.meta, structure.paragraphs, chunking, structure.marks),
+        provenance=structure.provenance,
+        notes=structure.notes,
     )
 
 
 def corpus_files(folder: Path) -> list[Path]:
-    """Article files of a folder, in a stable order."""
+    """Every file of a folder that may be a document (sidecars and hidden files aside), in a stable order."""
     if not folder.is_dir():
         raise CorpusError(f"corpus folder {folder} does not exist")
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in READERS and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if not p.name.startswith(".") and not p.name.endswith(SIDECAR_SUFFIX)
+    )
 
 
 def fingerprint(folder: Path, chunking: ChunkingSettings) -> str:
@@ -117,16 +127,26 @@ def fingerprint(folder: Path, chunking: ChunkingSettings) -> str:
     return digest.hexdigest()
 
 
+def _unique_id(path: Path, taken: dict[str, Document]) -> str:
+    """The file's id, or, when another file of the same stem took it, the id with its format:
+    ``x.md`` beside ``x.txt`` are ``x`` and ``x-txt``."""
+    base = document_id(path)
+    if base not in taken:
+        return base
+    with_format = f"{base}-{path.suffix.lower().lstrip('.')}" if path.suffix else base
+    if with_format in taken:
+        raise CorpusError(f"{path.name}: same id '{base}' as {taken[base].source}")
+    return with_format
+
+
 def load_corpus(folder: Path, chunking: ChunkingSettings) -> Corpus:
-    """Every readable article in ``folder``; unreadable ones are skipped and named with a reason."""
+    """Every readable document in ``folder``; every other file is skipped and named with a reason."""
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
     for path in corpus_files(folder):
         try:
             data = _read_bytes(path, folder)
-            doc = parse_document(path, data, chunking, _read_sidecar(path))
-            if doc.id in documents:
-                raise CorpusError(f"{path.name}: same id '{doc.id}' as {documents[doc.id].source}")
+            doc = parse_document(path, data, chunking, _read_sidecar(path), _unique_id(path, documents))
         except CorpusError as err:
             log.warning("skipped %s", err)
             skipped.append(Skipped(path.name, str(err)))

@@ -1,11 +1,20 @@
-"""Cut annotated paragraphs into citable passages; the verbatim invariant lives here."""
+"""Cut annotated paragraphs into citable passages; the verbatim invariant lives here.
+
+A passage id is derived from its document's id and its own text (with an occurrence number for
+repeats), so it survives edits elsewhere in the document and never comes to name other words.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 
-from assistant.corpus.document import BlockKind, Metadata, Paragraph, Passage, Voice
-from assistant.corpus.structure import footnotes, sentence_spans
+from assistant.corpus.document import BlockKind, Metadata, NoteMark, Paragraph, Passage, Voice
+from assistant.corpus.structure import sentence_spans
+
+_CLAUSE_END = re.compile(r"[;:,—–)]\s+|\s+")
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -16,40 +25,73 @@ class ChunkingSettings:
     max_lead_in_chars: int = 320
 
 
-def citation(meta: Metadata, section: str, paragraph: int) -> str:
-    """A reference a debater can read out: author, title, publication, year, section, ¶."""
-    parts = [meta.author or "Unknown author", f"“{meta.title}”"]
+def citation(meta: Metadata, section_path: tuple[str, ...], paragraph: int, page: int | None = None) -> str:
+    """A reference a debater can read out: author, title, publication, year, section, page, ¶.
+    Without an author it opens with the title, as cites of unsigned works do."""
+    parts = [meta.author, f"“{meta.title}”"] if meta.author else [f"“{meta.title}”"]
     parts += [str(p) for p in (meta.publication, meta.year) if p]
-    if section and section != meta.title:
-        parts.append(f"section “{section}”")
+    path = [s for s in section_path if s != meta.title]
+    if path:
+        parts.append(f"section “{' › '.join(path)}”")
+    if page is not None:
+        parts.append(f"p. {page}")
     parts.append(f"¶{paragraph}")
     return ", ".join(parts)
 
 
-def _groups(paragraphs: tuple[Paragraph, ...], settings: ChunkingSettings) -> list[list[Paragraph]]:
-    """Paragraph runs that form one passage: a short lead-in joins the quotation it introduces."""
+def passage_id(document_id: str, text: str, occurrence: int) -> str:
+    """``doc:digest`` of the passage's own words (whitespace-insensitive), ``~n`` for the n-th repeat."""
+    digest = hashlib.sha256(_SPACE.sub(" ", text).strip().encode()).hexdigest()[:12]
+    return f"{document_id}:{digest}" + (f"~{occurrence}" if occurrence > 1 else "")
+
+
+def _joins_quotation(lead_in: Paragraph, para: Paragraph, text: str, settings: ChunkingSettings) -> bool:
+    """A lead-in joins the quotation it introduces: always when it ends in a colon, else when short."""
+    if para.voice is not Voice.QUOTED or lead_in.voice is Voice.QUOTED or lead_in.kind is BlockKind.ITEM:
+        return False
+    if lead_in.section != para.section or lead_in.voice in (Voice.NOTE, Voice.APPARATUS):
+        return False
+    if text[lead_in.start : lead_in.end].rstrip().endswith(":"):
+        return True
+    length = lead_in.end - lead_in.start
+    return length <= settings.max_lead_in_chars and length + para.end - para.start <= settings.max_chars
+
+
+def _groups(paragraphs: tuple[Paragraph, ...], text: str, settings: ChunkingSettings) -> list[list[Paragraph]]:
+    """Paragraph runs that form one passage: a lead-in with the quotation it introduces."""
     groups: list[list[Paragraph]] = []
     for para in paragraphs:
         last = groups[-1] if groups else None
-        if (
-            last is not None
-            and len(last) == 1
-            and para.voice is Voice.QUOTED
-            and last[0].voice is not Voice.QUOTED
-            and last[0].kind is not BlockKind.ITEM
-            and last[0].section == para.section
-            and last[0].end - last[0].start <= settings.max_lead_in_chars
-            and last[0].end - last[0].start + para.end - para.start <= settings.max_chars
-        ):
+        if last is not None and len(last) == 1 and _joins_quotation(last[0], para, text, settings):
             last.append(para)
         else:
             groups.append([para])
     return groups
 
 
-def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
-    """Split a long span at sentence boundaries into pieces of at most ``max_chars`` where possible."""
-    if end - start <= max_chars:
+def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """A span without sentence ends split below ``max_chars``: at the last clause or word boundary."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > max_chars:
+        window = text[start : start + max_chars]
+        cut = max((m.end() for m in _CLAUSE_END.finditer(window) if m.end() > max_chars // 2), default=max_chars)
+        piece_end = start + cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((start, piece_end))
+        start = start + cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        pieces.append((start, end))
+    return pieces
+
+
+def _pieces(text: str, start: int, end: int, max_chars: int, keep_whole: bool) -> list[tuple[int, int]]:
+    """Split a long span at sentence boundaries into pieces of at most ``max_chars``; a sentence
+    longer than that is cut at a clause or word boundary. ``keep_whole`` keeps a lead-in and
+    its quotation together when they fit in twice the maximum."""
+    if end - start <= max_chars or (keep_whole and end - start <= 2 * max_chars):
         return [(start, end)]
     pieces: list[tuple[int, int]] = []
     piece_start, piece_end = start, start
@@ -59,12 +101,7 @@ def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
             piece_start = sentence_start
         piece_end = sentence_end
     pieces.append((piece_start, piece_end))
-    return pieces
-
-
-def _notes(span: str, start: int, end: int, marked: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
-    found = [n for at, n in marked if start <= at < end]
-    return tuple(found) if found else footnotes(span)
+    return [cut for a, b in pieces for cut in _cut_long(text, a, b, max_chars)]
 
 
 def cut_passages(
@@ -73,21 +110,21 @@ def cut_passages(
     meta: Metadata,
     paragraphs: tuple[Paragraph, ...],
     settings: ChunkingSettings,
-    marked_notes: tuple[tuple[int, int], ...] = (),
+    marks: tuple[NoteMark, ...] = (),
 ) -> tuple[Passage, ...]:
-    """Passages in document order; each one's ``text`` is exactly ``text[start:end]``.
-
-    ``marked_notes`` are (offset, number) note references that the document's markup identified.
-    """
+    """Passages in document order; each one's ``text`` is exactly ``text[start:end]``."""
     passages: list[Passage] = []
-    for group in _groups(paragraphs, settings):
+    seen: dict[str, int] = {}
+    for group in _groups(paragraphs, text, settings):
         first, last = group[0], group[-1]
         voiced = last if last.voice is Voice.QUOTED else first
-        for start, end in _pieces(text, first.start, last.end, settings.max_chars):
+        for start, end in _pieces(text, first.start, last.end, settings.max_chars, keep_whole=len(group) > 1):
             span = text[start:end]
+            base = passage_id(document_id, span, 1)
+            seen[base] = seen.get(base, 0) + 1
             passages.append(
                 Passage(
-                    id=f"{document_id}:{len(passages) + 1}",
+                    id=passage_id(document_id, span, seen[base]),
                     document_id=document_id,
                     section=first.section,
                     paragraph=first.number,
@@ -96,8 +133,10 @@ def cut_passages(
                     text=span,
                     voice=voiced.voice,
                     speaker=voiced.speaker,
-                    notes=_notes(span, start, end, marked_notes),
-                    citation=citation(meta, first.section, first.number),
+                    notes=tuple(m.label for m in marks if start <= m.start < end),
+                    citation=citation(meta, first.section_path or (first.section,), first.number, first.page),
+                    page=first.page,
+                    section_path=first.section_path,
                 )
             )
     return tuple(passages)

@@ -1,25 +1,58 @@
-"""Read an article's structure from its blocks: headings, quotations, notes, voices, speakers.
+"""Read a document's structure from its blocks: apparatus, headings, notes, voices, speakers.
 
-Every rule here is about the shape of English prose articles in general (how a heading, a
-quotation or a lead-in looks), never about one particular article.
+The stages run in one order for every format: apparatus is set aside first (so no licence line
+or contents entry becomes a heading), then headings and note bodies are recognised, the
+citation fields resolved, and every remaining block annotated with its section, voice, speaker
+and notes. Every rule is about the shape of documents in general, never about one document.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistant.corpus.document import Block, BlockKind, Extracted, Metadata, Paragraph, Section, Voice
+from assistant.corpus import apparatus, headings, metadata, notes
+from assistant.corpus.document import (
+    Block,
+    BlockKind,
+    Extracted,
+    Fact,
+    Metadata,
+    NoteLink,
+    NoteMark,
+    Paragraph,
+    Section,
+    Voice,
+)
 
 OPENING_QUOTES = '“"‘«„'
 CLOSING_QUOTES = '”"’»“'
-_MAX_HEADING_CHARS = 100
-_MAX_HEADING_WORDS = 14
-
-# A footnote number glued to a closing quote (``...International.”1``) or to sentence
-# punctuation that follows a word (``the war.2 But``); never part of a number like 3.5 or 1917-18.
-_NOTE = re.compile(r"(?:(?<=[”’\"»)\]])|(?<=[^\W\d][.,;:!?])|(?<=[”’\"»)\]][.,;:!?]))(\d{1,3})(?=[\s”’\"]|$)")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"»)\]]*\d{0,3}\s+(?=[“\"‘(\[]?[A-Z0-9])")
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence boundaries inside ``text[start:end]`` (offsets into ``text``)."""
+    spans = []
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        spans.append((cursor, match.start() + len(match.group().rstrip())))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def is_quotation(text: str) -> bool:
+    """A paragraph that is one quotation: opens with a quote mark that only closes at its end."""
+    body = text.rstrip()
+    while body and (body[-1].isdigit() or body[-1] in ".,;:"):
+        body = body[:-1]
+    if len(body) < 2 or body[0] not in OPENING_QUOTES:
+        return False
+    closer = {"“": "”", "‘": "’", "«": "»", "„": "“"}.get(body[0], body[0])
+    first_close = body.find(closer, 1)
+    return first_close == -1 or first_close >= len(body) - 2
+
 
 _SPEECH_VERBS = (
     "said|says|say|wrote|writes|write|commented|comments|comment|argued|argues|argue|insisted|"
@@ -98,98 +131,6 @@ _NOT_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Structure:
-    """The sections and annotated body paragraphs of one document."""
-
-    sections: tuple[Section, ...]
-    paragraphs: tuple[Paragraph, ...]
-
-
-def footnotes(text: str) -> tuple[int, ...]:
-    """Footnote numbers glued to quotations or sentence ends in ``text``."""
-    return tuple(int(m.group(1)) for m in _NOTE.finditer(text))
-
-
-def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence boundaries inside ``text[start:end]`` (offsets into ``text``)."""
-    spans = []
-    cursor = start
-    for match in _SENTENCE_END.finditer(text, start, end):
-        spans.append((cursor, match.start() + len(match.group().rstrip())))
-        cursor = match.end()
-    spans.append((cursor, end))
-    return [(a, b) for a, b in spans if b > a]
-
-
-def is_quotation(text: str) -> bool:
-    """A paragraph that is one quotation: opens with a quote mark that only closes at its end."""
-    body = text.rstrip()
-    while body and (body[-1].isdigit() or body[-1] in ".,;:"):
-        body = body[:-1]
-    if len(body) < 2 or body[0] not in OPENING_QUOTES:
-        return False
-    closer = {"“": "”", "‘": "’", "«": "»", "„": "“"}.get(body[0], body[0])
-    first_close = body.find(closer, 1)
-    return first_close == -1 or first_close >= len(body) - 2
-
-
-def _looks_like_heading(text: str, following: str | None) -> bool:
-    """A short single line, not a sentence, question, quotation or lead-in to a quotation."""
-    if following is None or "\n" in text or "\r" in text:
-        return False
-    if len(text) > _MAX_HEADING_CHARS or len(text.split()) > _MAX_HEADING_WORDS:
-        return False
-    if not (text[0].isupper() or text[0].isdigit()) or text[-1] in '.,;?…"”’-–—':
-        return False
-    if text.endswith(":"):
-        return not (is_quotation(following) or following.lstrip()[:1] in OPENING_QUOTES + "*•-–")
-    return True
-
-
-def _heading_kinds(extracted: Extracted) -> list[BlockKind]:
-    """Block kinds with plain text's unmarked headings and title recognised."""
-    text, blocks = extracted.text, extracted.blocks
-    kinds = [b.kind for b in blocks]
-    if extracted.headings_marked:
-        return kinds
-    for i, block in enumerate(blocks):
-        if block.kind is not BlockKind.PARAGRAPH:
-            continue
-        following = text[blocks[i + 1].start : blocks[i + 1].end] if i + 1 < len(blocks) else None
-        if _looks_like_heading(text[block.start : block.end], following):
-            kinds[i] = BlockKind.TITLE if i == 0 else BlockKind.HEADING
-    return kinds
-
-
-def _editorial_markers(meta: Metadata) -> re.Pattern[str]:
-    """Words that show a paragraph speaks *about* the author or article, not as the author."""
-    names = [part for part in re.split(r"[\s,]+|\band\b", meta.author or "") if len(part) > 2]
-    surnames = {n for n in names if n[0].isupper()} - {"The"}
-    terms = [
-        r"the author(?:’s|'s)?\b",
-        r"this (?:article|essay|piece|text|chapter|book)\b",
-        r"\bwe (?:reproduce|republish|reprint|publish)\b",
-        r"\beditor(?:’s|'s|ial)?\b",
-        r"\btranslator(?:’s|'s)?\b",
-        *(rf"\b{re.escape(s)}\b" for s in sorted(surnames)),
-    ]
-    return re.compile("|".join(terms), re.IGNORECASE)
-
-
-def _body_start(text: str, body: list[Block], meta: Metadata) -> int:
-    """Offset where the author's own text begins; the paragraphs before it are editorial."""
-    if meta.body_starts_with:
-        found = text.find(meta.body_starts_with)
-        if found >= 0:
-            return found
-    markers = _editorial_markers(meta)
-    for block in body:
-        if not markers.search(text[block.start : block.end]):
-            return block.start
-    return body[0].start if body else 0
-
-
 def _subject_of_speech(sentence: str, text: str) -> tuple[str, int] | None:
     """The name (or he/she) closest before a speech verb in ``sentence``, e.g. ``Serge`` in
     ``causing Serge to note:``; among several verbs the one with the closest subject wins."""
@@ -259,57 +200,92 @@ def _lead_in_sentence(text: str, block: Block) -> str:
     return text[start:end]
 
 
-def detected_title(extracted: Extracted) -> str | None:
-    """The title the document gives itself: its first line (plain text) or its markup's title."""
-    kinds = _heading_kinds(extracted)
-    if kinds and kinds[0] is BlockKind.TITLE:
-        first = extracted.blocks[0]
-        return extracted.text[first.start : first.end]
-    return extracted.title
+@dataclass(frozen=True)
+class Structure:
+    """What analysis learned of one document: citation fields, outline, body paragraphs, notes."""
+
+    meta: Metadata
+    provenance: dict[str, str]
+    sections: tuple[Section, ...]
+    paragraphs: tuple[Paragraph, ...]
+    notes: tuple[NoteLink, ...]
+    marks: tuple[NoteMark, ...]
+    blocks: tuple[Block, ...]
 
 
-def analyse(extracted: Extracted, meta: Metadata) -> Structure:
-    """Annotate every body block with its section, number, voice, speaker and notes."""
-    text, blocks = extracted.text, extracted.blocks
-    kinds = _heading_kinds(extracted)
-    body = [b for b, k in zip(blocks, kinds, strict=True) if k not in (BlockKind.HEADING, BlockKind.TITLE)]
-    body_start = _body_start(text, body, meta)
+_VOICE_OF_KIND = {BlockKind.APPARATUS: Voice.APPARATUS, BlockKind.NOTE: Voice.NOTE}
+
+
+def _first_line_title(text: str, blocks: tuple[Block, ...]) -> tuple[Fact, ...]:
+    return tuple(
+        Fact("title", headings.heading_title(text, b), "first line") for b in blocks[:1] if b.kind is BlockKind.TITLE
+    )
+
+
+def analyse(extracted: Extracted, sidecar: Mapping[str, object], fallback_title: str) -> Structure:
+    """Every stage of structure analysis over a reader's output."""
+    text = extracted.text
+    blocks = apparatus.mark_apparatus(text, extracted.blocks)
+    blocks = notes.mark_note_bodies(text, blocks)
+    blocks = headings.mark_headings(text, blocks, extracted.headings_marked)
+    facts = (*extracted.facts, *metadata.text_facts(text, blocks), *_first_line_title(text, blocks))
+    meta, provenance = metadata.resolve(facts, sidecar, fallback_title)
+    editorial = apparatus.editorial_blocks(text, blocks, meta)
+    marks = _all_markers(extracted.notes, notes.find_markers(text, blocks))
+    sections = headings.outline(text, blocks)
+    paragraphs = _paragraphs(text, blocks, editorial, marks, meta)
+    return Structure(meta, provenance, sections, paragraphs, notes.link(blocks, marks), marks, blocks)
+
+
+def _all_markers(marked: tuple[NoteMark, ...], found: tuple[NoteMark, ...]) -> tuple[NoteMark, ...]:
+    """Markers from markup, and those the text shows where markup marked none."""
+    taken = {m.start for m in marked}
+    return tuple(sorted((*marked, *(m for m in found if m.start not in taken)), key=lambda m: m.start))
+
+
+def _paragraphs(
+    text: str, blocks: tuple[Block, ...], editorial: frozenset[int], marks: tuple[NoteMark, ...], meta: Metadata
+) -> tuple[Paragraph, ...]:
     known = _known_speakers(text)
-
-    sections: list[Section] = []
     paragraphs: list[Paragraph] = []
-    section = meta.title
+    section, path = meta.title, ()
+    stack: list[tuple[int, str]] = []
     previous: Paragraph | None = None
     previous_block: Block | None = None
-    for block, kind in zip(blocks, kinds, strict=True):
-        if kind is BlockKind.TITLE:
+    for index, block in enumerate(blocks):
+        if block.kind is BlockKind.TITLE:
             continue
-        content = text[block.start : block.end]
-        if kind is BlockKind.HEADING:
-            section = content.rstrip(":").strip()
-            sections.append(Section(section, block.start, block.level or 1))
+        if block.kind is BlockKind.HEADING:
+            section = headings.heading_title(text, block)
+            while stack and stack[-1][0] >= (block.level or 1):
+                stack.pop()
+            stack.append((block.level or 1, section))
+            path = tuple(t for _, t in stack)
             previous = previous_block = None
             continue
-        quoted = kind is BlockKind.QUOTE or is_quotation(content)
+        content = text[block.start : block.end]
+        voice = _VOICE_OF_KIND.get(block.kind)
+        quoted = voice is None and (block.kind is BlockKind.QUOTE or is_quotation(content))
         speaker = None
         if quoted and previous is not None and previous.voice is Voice.QUOTED:
             speaker = previous.speaker
         elif quoted and previous_block is not None:
             lead_in = _lead_in_sentence(text, previous_block)
             speaker = _speaker_of(lead_in, known, text[previous_block.start : previous_block.end], text)
-        voice = Voice.QUOTED if quoted else Voice.AUTHOR
-        if block.start < body_start:
-            voice = Voice.EDITORIAL
+        if voice is None:
+            voice = Voice.EDITORIAL if index in editorial else Voice.QUOTED if quoted else Voice.AUTHOR
         previous = Paragraph(
-            kind=BlockKind.QUOTE if quoted else kind,
+            kind=BlockKind.QUOTE if quoted else block.kind,
             start=block.start,
             end=block.end,
             number=len(paragraphs) + 1,
             section=section,
             voice=voice,
             speaker=speaker,
-            notes=footnotes(content),
+            notes=tuple(m.label for m in marks if block.start <= m.start < block.end),
+            page=block.page,
+            section_path=path,
         )
         paragraphs.append(previous)
         previous_block = block
-    return Structure(sections=tuple(sections), paragraphs=tuple(paragraphs))
+    return tuple(paragraphs)

@@ -7,11 +7,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.corpus.document import Metadata
+from assistant.corpus.document import BlockKind
 from assistant.corpus.library import parse_document
 from assistant.corpus.passages import ChunkingSettings
 from assistant.corpus.readers import read_plain_text
-from assistant.corpus.structure import analyse, detected_title
+from assistant.corpus.structure import analyse
 
 CHARS = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
 LINES = st.one_of(
@@ -51,10 +51,9 @@ def test_passages_are_verbatim_disjoint_in_one_section_and_cover_the_text(text: 
             covered[i] = True
     for section in doc.sections:
         covered[section.start : section.start + len(section.title)] = [True] * len(section.title)
-    title = detected_title(extracted)
-    first = extracted.blocks[0]
-    if title is not None and text[first.start : first.end] == title:
-        covered[first.start : first.end] = [True] * (first.end - first.start)
+    title = analyse(extracted, {}, "property").blocks[0]
+    if title.kind is BlockKind.TITLE:
+        covered[title.start : title.end] = [True] * (title.end - title.start)
     uncovered = "".join(c for c, done in zip(text, covered, strict=True) if not done and not c.isspace())
     assert uncovered.strip(":") == "", uncovered
 
@@ -63,5 +62,5 @@ def test_passages_are_verbatim_disjoint_in_one_section_and_cover_the_text(text: 
 @given(text=st.text(CHARS, max_size=400))
 def test_structure_analysis_never_fails_on_any_text(text: str) -> None:
     extracted = read_plain_text(text)
-    structure = analyse(extracted, Metadata(title="t"))
+    structure = analyse(extracted, {}, "t")
     assert all(text[p.start : p.end].strip() for p in structure.paragraphs)

@@ -31,7 +31,7 @@ def test_html_sections_come_from_headings_and_text_has_no_markup(documents: dict
 
 def test_html_note_references_stay_glued_and_are_found(documents: dict[str, Document]) -> None:
     doc = documents["goldman-1924-my-disillusionment-in-russia-afterword"]
-    assert any(31 in p.notes for p in doc.passages)
+    assert any("31" in p.notes for p in doc.passages)
 
 
 def test_markdown_front_matter_links_and_emphasis_are_removed(documents: dict[str, Document]) -> None:
