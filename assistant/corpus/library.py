@@ -106,11 +106,7 @@ def corpus_files(folder: Path) -> list[Path]:
     """Every file of a folder that may be a document (sidecars and hidden files aside), in a stable order."""
     if not folder.is_dir():
         raise CorpusError(f"corpus folder {folder} does not exist")
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if not p.name.startswith(".") and not p.name.endswith(SIDECAR_SUFFIX)
-    )
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and not p.name.endswith(SIDECAR_SUFFIX))
 
 
 def fingerprint(folder: Path, chunking: ChunkingSettings) -> str:

@@ -8,8 +8,8 @@ import pytest
 
 from assistant.corpus.document import Document, Voice
 from assistant.corpus.library import load_corpus, parse_document
-from assistant.corpus.passages import ChunkingSettings
 from assistant.corpus.notes import footnotes
+from assistant.corpus.passages import ChunkingSettings
 from tests.conftest import SEED_ID, SEEDS
 
 HEADINGS = [
