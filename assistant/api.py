@@ -29,6 +29,7 @@ from assistant.schemas import (
     ErrorOut,
     Health,
     PassageContext,
+    PassagePage,
     SessionOut,
     describe_errors,
 )
@@ -192,6 +193,16 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     def document_text(document_id: str, request: Request) -> DocumentText:
         """The plain text that every passage's offsets refer to."""
         return service(request).document_text(document_id)
+
+    @app.get("/documents/{document_id}/passages", response_model=PassagePage, responses=ERRORS)
+    def document_passages(
+        document_id: str,
+        request: Request,
+        offset: int = Query(0, ge=0, description="Passages to skip."),
+        limit: int = Query(50, ge=1, le=500, description="Passages in this page."),
+    ) -> PassagePage:
+        """The document's passages in order, a page at a time."""
+        return service(request).passages_of(document_id, offset, limit)
 
     @app.get("/passages/{passage_id}", response_model=PassageContext, responses=ERRORS)
     def passage(

@@ -35,11 +35,13 @@ class PassageOut(BaseModel):
     document_id: str
     document_title: str
     section: str
+    section_path: list[str] = Field(description="The enclosing sections, outermost first.")
     paragraph: int = Field(description="1-based index of the passage's first paragraph in its document.")
+    page: int | None = Field(None, description="Page of the passage's first character, for paged formats.")
     start: int
     end: int
     text: str
-    notes: list[int] = Field(description="Footnote numbers inside the passage.")
+    notes: list[str] = Field(description="Labels of the note markers inside the passage ('1', '*', '†').")
     voice: Voice
     speaker: str | None = Field(description="Who is quoted, where the text names them.")
     citation: str
@@ -89,10 +91,12 @@ class SectionOut(BaseModel):
     title: str
     start: int
     level: int
+    path: list[str]
+    page: int | None = None
 
 
 class DocumentOut(BaseModel):
-    """A document's metadata and sections."""
+    """A document's metadata and sections; ``provenance`` says where each citation field came from."""
 
     id: str
     title: str
@@ -103,6 +107,9 @@ class DocumentOut(BaseModel):
     format: str
     passages: int
     sections: list[SectionOut]
+    provenance: dict[str, str] = Field(
+        description="Citation field → where it was read: 'sidecar', 'html meta citation_author', 'e-book header'…"
+    )
 
 
 class DocumentText(BaseModel):
@@ -112,12 +119,32 @@ class DocumentText(BaseModel):
     text: str
 
 
+class NoteOut(BaseModel):
+    """A note marker of a passage and the note's own text, verbatim from the document."""
+
+    label: str
+    marker: int = Field(description="Offset of the marker in the document text.")
+    start: int
+    end: int
+    text: str
+
+
 class PassageContext(BaseModel):
-    """A passage with its neighbours in the same section."""
+    """A passage with its neighbours in the same section, and the notes its markers refer to."""
 
     passage: PassageOut
     before: list[PassageOut]
     after: list[PassageOut]
+    notes: list[NoteOut] = Field(default_factory=list)
+
+
+class PassagePage(BaseModel):
+    """A document's passages in order, one page of them."""
+
+    document_id: str
+    offset: int
+    total: int
+    passages: list[PassageOut]
 
 
 class SkippedOut(BaseModel):

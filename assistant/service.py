@@ -20,8 +20,10 @@ from assistant.schemas import (
     DocumentText,
     Health,
     Highlight,
+    NoteOut,
     PassageContext,
     PassageOut,
+    PassagePage,
     SectionOut,
     SkippedOut,
 )
@@ -121,7 +123,9 @@ class Assistant:
             document_id=passage.document_id,
             document_title=document.meta.title,
             section=passage.section,
+            section_path=list(passage.section_path),
             paragraph=passage.paragraph,
+            page=passage.page,
             start=passage.start,
             end=passage.end,
             text=passage.text,
@@ -144,7 +148,11 @@ class Assistant:
             source=d.source,
             format=d.format,
             passages=len(d.passages),
-            sections=[SectionOut(title=s.title, start=s.start, level=s.level) for s in d.sections],
+            sections=[
+                SectionOut(title=s.title, start=s.start, level=s.level, path=list(s.path), page=s.page)
+                for s in d.sections
+            ],
+            provenance=d.provenance,
         )
 
     def documents(self) -> list[DocumentOut]:
@@ -183,10 +191,33 @@ class Assistant:
         at = siblings.index(passage)
         before = [p for p in siblings[max(0, at - context) : at] if p.section == passage.section]
         after = [p for p in siblings[at + 1 : at + 1 + context] if p.section == passage.section]
+        notes = [
+            NoteOut(
+                label=n.label,
+                marker=n.marker,
+                start=n.body_start,
+                end=n.body_end,
+                text=document.text[n.body_start : n.body_end],
+            )
+            for n in document.notes
+            if passage.start <= n.marker < passage.end
+        ]
         return PassageContext(
             passage=self._out(passage),
             before=[self._out(p) for p in before if self.verbatim(p)],
             after=[self._out(p) for p in after if self.verbatim(p)],
+            notes=notes,
+        )
+
+    def passages_of(self, document_id: str, offset: int = 0, limit: int = 50) -> PassagePage:
+        """One page of a document's passages, in document order."""
+        passages = self.document(document_id).passages
+        page = passages[offset : offset + limit]
+        return PassagePage(
+            document_id=document_id,
+            offset=offset,
+            total=len(passages),
+            passages=[self._out(p) for p in page if self.verbatim(p)],
         )
 
     def health(self) -> Health:

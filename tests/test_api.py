@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import SEED_ID
+from tests.helpers import seed_passage
 
 QUESTIONS = Path(__file__).parent.parent / "benchmarks" / "data" / "questions.jsonl"
 PASSAGE_FIELDS = {
@@ -21,6 +22,8 @@ PASSAGE_FIELDS = {
     "end",
     "text",
     "notes",
+    "page",
+    "section_path",
     "voice",
     "speaker",
     "citation",
@@ -99,13 +102,13 @@ def test_health_and_documents(client: TestClient) -> None:
 
 
 def test_passage_with_neighbours_in_its_section(client: TestClient) -> None:
-    body = client.get(f"/passages/{SEED_ID}:10", params={"context": 2}).json()
-    assert body["passage"]["id"] == f"{SEED_ID}:10"
+    body = client.get(f"/passages/{seed_passage(10)}", params={"context": 2}).json()
+    assert body["passage"]["id"] == seed_passage(10)
     # ¶8 closes the section before "The left critique": a neighbour across a heading is left out
-    assert [p["id"] for p in body["before"]] == [f"{SEED_ID}:9"]
-    assert [p["id"] for p in body["after"]] == [f"{SEED_ID}:11", f"{SEED_ID}:12"]
+    assert [p["id"] for p in body["before"]] == [seed_passage(9)]
+    assert [p["id"] for p in body["after"]] == [seed_passage(11), seed_passage(12)]
     assert {p["section"] for p in body["before"] + body["after"]} == {body["passage"]["section"]}
-    first = client.get(f"/passages/{SEED_ID}:1").json()
+    first = client.get(f"/passages/{seed_passage(1)}").json()
     assert first["before"] == [] and len(first["after"]) == 1
 
 
@@ -149,7 +152,7 @@ def test_unknown_ids_are_404(client: TestClient, path: str) -> None:
 
 
 def test_context_out_of_range_is_a_4xx(client: TestClient) -> None:
-    assert client.get(f"/passages/{SEED_ID}:3", params={"context": 99}).status_code == 422
+    assert client.get(f"/passages/{seed_passage(3)}", params={"context": 99}).status_code == 422
 
 
 def test_document_metadata_by_id(client: TestClient) -> None:

@@ -43,10 +43,17 @@ def surnames(author: str) -> str:
     return " & ".join(name.split()[-1] for name in author_names(author))
 
 
+def short_title(title: str, words: int = 4) -> str:
+    """The first words of a title, up to its subtitle: what a short cite names an unsigned work by."""
+    main = re.split(r"[:;.(]|\s[—–-]\s", title, maxsplit=1)[0].split()
+    return " ".join(main[:words]) + ("…" if len(main) > words else "")
+
+
 def short_cite(document: Document, prompts: Prompts) -> str:
-    """``Hoskisson 10``: the author's surname and the year (two digits from 2000 on)."""
+    """``Hoskisson 10``: the author's surname and the year (two digits from 2000 on); a short
+    title in the surname's place when the document names no author."""
     meta = document.meta
-    surname = surnames(meta.author) if meta.author else prompts.say("card", "unknown_author")
+    surname = surnames(meta.author) if meta.author else short_title(meta.title)
     if meta.year is None:
         return prompts.say("card", "short_undated", surname=surname)
     year = f"{meta.year % 100:02d}" if meta.year >= 2000 else str(meta.year)
@@ -54,15 +61,17 @@ def short_cite(document: Document, prompts: Prompts) -> str:
 
 
 def full_cite(passage: Passage, document: Document, prompts: Prompts) -> str:
-    """Author, qualifications, title, publication, year, section, ¶ and notes, where known."""
+    """Author, qualifications, title, publication, year, section, page, ¶ and notes, where known."""
     meta = document.meta
+    path = [s for s in passage.section_path or (passage.section,) if s != meta.title]
     facts: dict[str, object] = {
-        "author": meta.author or prompts.say("card", "unknown_author"),
+        "author": meta.author,
         "qualifications": meta.qualifications,
         "title": meta.title,
         "publication": meta.publication,
         "year": meta.year,
-        "section": passage.section if passage.section != meta.title else None,
+        "section": " › ".join(path) or None,
+        "page": passage.page,
         "paragraph": passage.paragraph,
         "notes": ", ".join(map(str, passage.notes)) or None,
         "url": meta.url,

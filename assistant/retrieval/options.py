@@ -17,11 +17,15 @@ class Mode(StrEnum):
 
 
 class VoiceFilter(StrEnum):
-    """Whose words may answer."""
+    """Whose words may answer: ``any`` is the prose of the document (the author's, the people it
+    quotes, its editors'); note bodies and apparatus answer only when asked for by name."""
 
     ANY = "any"
     AUTHOR = "author"
     QUOTED = "quoted"
+    EDITORIAL = "editorial"
+    NOTE = "note"
+    APPARATUS = "apparatus"
 
 
 class Fusion(StrEnum):

@@ -99,6 +99,9 @@ class Ranker:
             self._lexical = LexicalIndex.build((embedding_text(p) for p in store.passages), lexical)
         self._voices = np.array(store.passages.column("voice"))
         self._author = self._voices == Voice.AUTHOR.value
+        # boilerplate and note bodies answer only when a query asks for them by voice
+        self._aside = np.isin(self._voices, [Voice.APPARATUS.value, Voice.NOTE.value])
+        self._any_aside = bool(self._aside.any())
         self._documents = _Coded(store.passages.column("document_id"))
         self._speaker_of = _Coded([speaker or "" for speaker in store.passages.column("speaker")])
         self.speakers = [str(name) for name in self._speaker_of.names if name]
@@ -109,12 +112,15 @@ class Ranker:
     def _allowed(self, query: Query) -> np.ndarray | None:
         """Rows that pass the hard filters of the query (documents, voice, speaker); None when
         the query has none, so an unfiltered query costs nothing per passage."""
-        if query.documents is None and query.voice is VoiceFilter.ANY and not query.speaker:
+        unfiltered = query.documents is None and query.voice is VoiceFilter.ANY and not query.speaker
+        if unfiltered and not self._any_aside:
             return None
         allowed = np.ones(len(self.store.passages), dtype=bool)
         if query.documents is not None:
             allowed &= self._documents.among(query.documents)
-        if query.voice is not VoiceFilter.ANY:
+        if query.voice is VoiceFilter.ANY:
+            allowed &= ~self._aside
+        else:
             allowed &= self._voices == query.voice.value
         if query.speaker:
             allowed &= self._speaking(query.speaker)

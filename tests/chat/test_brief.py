@@ -15,7 +15,10 @@ from assistant.chat.cards import make_card
 from assistant.errors import BadRequest, NotFound
 from assistant.schemas import CardRequest, Highlight
 from assistant.service import Assistant
-from tests.conftest import SEED_ID
+from tests.helpers import seed_passage, seed_passage_with
+
+QUOTATION = "The smashing of the Left Opposition"  # a lead-in with its quotation
+LENIN_DIED = "Last but not least Lenin died"
 
 
 def key_of(assistant: Assistant, passage_id: str) -> Highlight:
@@ -30,19 +33,19 @@ def test_cards_are_numbered_and_removed_by_number(assistant: Assistant) -> None:
     chat = Chat(assistant)
     session = chat.start().session_id
     for n in (20, 21, 22):
-        brief = chat.add_card(session, CardRequest(passage_id=f"{SEED_ID}:{n}", tag=f"tag {n}"))
+        brief = chat.add_card(session, CardRequest(passage_id=seed_passage(n), tag=f"tag {n}"))
     assert brief.message == assistant.prompts.say("brief", "added")
     assert [(c.id, c.tag) for c in brief.cards] == [(1, "tag 20"), (2, "tag 21"), (3, "tag 22")]
     brief = chat.remove_card(session, 2)
     assert brief.message == assistant.prompts.say("brief", "removed")
-    brief = chat.add_card(session, CardRequest(passage_id=f"{SEED_ID}:23"))
+    brief = chat.add_card(session, CardRequest(passage_id=seed_passage_with("By 1932 the reality")))
     assert [c.id for c in brief.cards] == [1, 3, 4]
     with pytest.raises(NotFound, match="no card 2"):
         chat.remove_card(session, 2)
 
 
 def test_a_brief_is_bounded(assistant: Assistant) -> None:
-    passage, document = assistant.lookup(f"{SEED_ID}:20")
+    passage, document = assistant.lookup(seed_passage_with("The conditions necessary for Thermidor"))
     brief = Brief(max_cards=2)
     card = make_card(passage, document, "", None, assistant.prompts)
     brief.add(card)
@@ -54,14 +57,18 @@ def test_a_brief_is_bounded(assistant: Assistant) -> None:
 def test_briefs_belong_to_their_conversation(assistant: Assistant) -> None:
     chat = Chat(assistant)
     mine, theirs = chat.start().session_id, chat.start().session_id
-    chat.add_card(mine, CardRequest(passage_id=f"{SEED_ID}:20"))
+    chat.add_card(mine, CardRequest(passage_id=seed_passage_with("The conditions necessary for Thermidor")))
     assert chat.brief(theirs).cards == [] and len(chat.brief(mine).cards) == 1
 
 
 def test_the_word_file_follows_verbatim_and_keeps_the_text_verbatim(assistant: Assistant) -> None:
     chat = Chat(assistant)
     session = chat.start().session_id
-    ids = [f"{SEED_ID}:35", f"{SEED_ID}:41", f"{SEED_ID}:20"]  # :41 holds a paragraph break
+    ids = [
+        seed_passage_with(QUOTATION),
+        seed_passage_with(LENIN_DIED),
+        seed_passage_with("The conditions necessary for Thermidor"),
+    ]  # one holds a paragraph break
     tags = ["Trotsky backdates Thermidor", "Second tag", ""]
     keys = [key_of(assistant, ids[0]), key_of(assistant, ids[1]), None]
     for passage_id, tag, key in zip(ids, tags, keys, strict=True):
@@ -88,11 +95,12 @@ def test_the_word_file_follows_verbatim_and_keeps_the_text_verbatim(assistant: A
 def test_the_markdown_export_holds_every_card(assistant: Assistant) -> None:
     chat = Chat(assistant)
     session = chat.start().session_id
-    chat.add_card(session, CardRequest(passage_id=f"{SEED_ID}:35", tag="First"))
-    chat.add_card(session, CardRequest(passage_id=f"{SEED_ID}:36", tag="Second"))
+    chat.add_card(session, CardRequest(passage_id=seed_passage_with(QUOTATION), tag="First"))
+    chat.add_card(session, CardRequest(passage_id=seed_passage_with("While the recognition of Stalin"), tag="Second"))
     markdown = chat.export_markdown(session)
     first, second = (
-        chat.card(CardRequest(passage_id=f"{SEED_ID}:{n}", tag=t)) for n, t in ((35, "First"), (36, "Second"))
+        chat.card(CardRequest(passage_id=seed_passage_with(w), tag=t))
+        for w, t in (("The smashing of the Left Opposition", "First"), ("While the recognition of Stalin", "Second"))
     )
     assert markdown == f"# {assistant.prompts.say('brief', 'title')}\n\n{first.markdown}\n{second.markdown}"
 
@@ -101,9 +109,14 @@ def test_brief_routes(client: TestClient, assistant: Assistant) -> None:
     session = client.post("/sessions").json()["session_id"]
     empty = client.get(f"/sessions/{session}/brief.docx")
     assert empty.status_code == 400 and empty.json()["detail"] == assistant.prompts.say("brief", "empty")
-    added = client.post(f"/sessions/{session}/brief", json={"passage_id": f"{SEED_ID}:35", "tag": "t"})
+    added = client.post(
+        f"/sessions/{session}/brief",
+        json={"passage_id": seed_passage_with(QUOTATION), "tag": "t"},
+    )
     assert added.status_code == 201 and [c["id"] for c in added.json()["cards"]] == [1]
-    assert client.get(f"/sessions/{session}/brief").json()["cards"][0]["passage_id"] == f"{SEED_ID}:35"
+    assert client.get(f"/sessions/{session}/brief").json()["cards"][0]["passage_id"] == seed_passage_with(
+        "The smashing of the Left Opposition"
+    )
     word = client.get(f"/sessions/{session}/brief.docx")
     assert word.status_code == 200 and word.content.startswith(b"PK")
     assert word.headers["content-type"].startswith("application/vnd.openxmlformats")

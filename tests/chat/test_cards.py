@@ -9,11 +9,14 @@ from assistant.chat import Chat
 from assistant.errors import BadRequest
 from assistant.schemas import CardRequest, Highlight
 from assistant.service import Assistant
-from tests.conftest import SEED_ID
+from tests.helpers import seed_passage_with
+
+QUOTATION = "The smashing of the Left Opposition"  # a lead-in with its quotation
+LENIN_DIED = "Last but not least Lenin died"
 
 
 def test_a_card_is_the_whole_passage_with_its_cites(assistant: Assistant) -> None:
-    passage, document = assistant.lookup(f"{SEED_ID}:35")
+    passage, document = assistant.lookup(seed_passage_with(QUOTATION))
     key = Highlight(start=passage.start, end=passage.start + passage.text.index(".") + 1)
     card = Chat(assistant).card(CardRequest(passage_id=passage.id, tag="  Stalin was Thermidor  ", highlight=key))
     assert card.text == passage.text == document.text[card.start : card.end]
@@ -33,7 +36,7 @@ def test_a_card_is_the_whole_passage_with_its_cites(assistant: Assistant) -> Non
 
 
 def test_a_card_without_tag_or_highlight_is_still_whole(assistant: Assistant) -> None:
-    card = Chat(assistant).card(CardRequest(passage_id=f"{SEED_ID}:41"))
+    card = Chat(assistant).card(CardRequest(passage_id=seed_passage_with(LENIN_DIED)))
     assert card.tag == "" and card.highlight is None and not card.markdown.startswith("####")
     assert card.markdown.endswith(card.text + "\n")
 
@@ -47,7 +50,7 @@ def test_a_list_marker_stays_outside_the_emphasis(assistant: Assistant) -> None:
 
 
 def test_a_highlight_outside_the_passage_is_refused(assistant: Assistant) -> None:
-    passage, _ = assistant.lookup(f"{SEED_ID}:35")
+    passage, _ = assistant.lookup(seed_passage_with(QUOTATION))
     with pytest.raises(BadRequest, match="not inside passage"):
         Chat(assistant).card(
             CardRequest(passage_id=passage.id, highlight=Highlight(start=passage.start - 1, end=passage.end))
@@ -56,10 +59,12 @@ def test_a_highlight_outside_the_passage_is_refused(assistant: Assistant) -> Non
 
 def test_cites_of_other_documents(multi_assistant: Assistant) -> None:
     chat = Chat(multi_assistant)
-    manifesto = chat.card(CardRequest(passage_id="marx-engels-1848-communist-manifesto:3"))
+    manifesto_id = multi_assistant.document("marx-engels-1848-communist-manifesto").passages[2].id
+    manifesto = chat.card(CardRequest(passage_id=manifesto_id))
     assert manifesto.short_cite == "Marx & Engels 1848"
     assert manifesto.full_cite.startswith("Karl Marx and Friedrich Engels, “Manifesto of the Communist Party”")
-    goldman = chat.card(CardRequest(passage_id="goldman-1924-my-disillusionment-in-russia-afterword:2"))
+    goldman_id = multi_assistant.document("goldman-1924-my-disillusionment-in-russia-afterword").passages[1].id
+    goldman = chat.card(CardRequest(passage_id=goldman_id))
     assert goldman.short_cite == "Goldman 1924"
     assert ", ," not in goldman.full_cite and not goldman.full_cite.endswith(", ")
 
@@ -68,10 +73,25 @@ def test_cites_of_other_documents(multi_assistant: Assistant) -> None:
     ("body", "status", "fragment"),
     [
         ({"passage_id": "nothing"}, 404, "no passage"),
-        ({"passage_id": f"{SEED_ID}:35", "tag": "two\nlines"}, 422, "one line"),
-        ({"passage_id": f"{SEED_ID}:35", "tag": "x" * 301}, 422, "tag"),
-        ({"passage_id": f"{SEED_ID}:35", "highlight": {"start": 0, "end": 10}}, 400, "not inside"),
-        ({"passage_id": f"{SEED_ID}:35", "highlight": {"start": "a"}}, 422, "highlight"),
+        (
+            {"passage_id": seed_passage_with(QUOTATION), "tag": "two\nlines"},
+            422,
+            "one line",
+        ),
+        ({"passage_id": seed_passage_with(QUOTATION), "tag": "x" * 301}, 422, "tag"),
+        (
+            {
+                "passage_id": seed_passage_with(QUOTATION),
+                "highlight": {"start": 0, "end": 10},
+            },
+            400,
+            "not inside",
+        ),
+        (
+            {"passage_id": seed_passage_with(QUOTATION), "highlight": {"start": "a"}},
+            422,
+            "highlight",
+        ),
         ({"tag": "no passage"}, 422, "passage_id"),
     ],
 )

@@ -114,8 +114,9 @@ def test_a_loaded_index_reads_texts_and_arrays_from_disk(corpus_copy: Path, tmp_
     open_store(corpus_copy, index_dir, encoder, chunking)
     store = open_store(corpus_copy, index_dir, encoder, chunking)
     assert isinstance(store.passage_vectors.base, np.memmap) and isinstance(store.sentence_vectors.base, np.memmap)
-    passage = store.passages[store.rows["red-jacobins:12"]]
-    assert passage.id == "red-jacobins:12"
+    wanted = store.passages[12].id
+    passage = store.passages[store.rows[wanted]]
+    assert passage.id == wanted
     assert store.documents["red-jacobins"].text[passage.start : passage.end] == passage.text
     assert [p.id for p in store.passages[10:13]] == [p.id for p in list(store.passages)[10:13]]
 

@@ -10,6 +10,9 @@ from fastapi.testclient import TestClient
 from assistant.service import Assistant
 from assistant.web import STATIC
 from tests.conftest import SEED_ID
+from tests.helpers import seed_passage_with
+
+QUOTATION = "The smashing of the Left Opposition"  # a lead-in with its quotation
 
 HTML = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -59,7 +62,7 @@ def test_the_page_needs_nothing_from_outside() -> None:
 
 
 def test_a_browser_gets_the_document_as_a_page(client: TestClient, assistant: Assistant) -> None:
-    passage, document = assistant.lookup(f"{SEED_ID}:35")
+    passage, document = assistant.lookup(seed_passage_with(QUOTATION))
     start = passage.start + 10
     end = passage.start + passage.text.index(".") + 1
     page = client.get(f"/documents/{SEED_ID}", params={"highlight": f"{start}-{end}"}, headers=HTML)

@@ -1,0 +1,28 @@
+"""Helpers shared by test modules: the seed article's passages as the parser cuts them."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from assistant.corpus.document import Document
+from assistant.corpus.library import load_corpus
+from assistant.corpus.passages import ChunkingSettings
+from assistant.settings import PROJECT_ROOT
+
+SEEDS = PROJECT_ROOT / "seeds"
+SEED_ID = "red-jacobins"
+
+
+@cache
+def seed_document() -> Document:
+    return load_corpus(SEEDS, ChunkingSettings()).documents[SEED_ID]
+
+
+def seed_passage(n: int) -> str:
+    """The id of the seed's ``n``-th passage (1-based), in document order."""
+    return seed_document().passages[n - 1].id
+
+
+def seed_passage_with(words: str) -> str:
+    """The id of the seed's first passage that holds ``words``."""
+    return next(p.id for p in seed_document().passages if words in p.text)
