@@ -150,9 +150,10 @@ function renderCard(passage, rank, tag) {
 async function toggleContext(card, passage, button) {
   const before = $(".context.before", card);
   const after = $(".context.after", card);
+  const notes = $(".context.note-texts", card);
   const open = button.getAttribute("aria-expanded") === "true";
   if (open) {
-    before.hidden = after.hidden = true;
+    before.hidden = after.hidden = notes.hidden = true;
     button.setAttribute("aria-expanded", "false");
     return;
   }
@@ -170,6 +171,14 @@ async function toggleContext(card, passage, button) {
     };
     fill(before, context.before);
     fill(after, context.after);
+    notes.replaceChildren(
+      ...context.notes.map((note) => {
+        const para = element("p", "note");
+        para.append(element("span", "paragraph", `n. ${note.label} `), document.createTextNode(note.text));
+        return para;
+      }),
+    );
+    notes.hidden = context.notes.length === 0;
     button.setAttribute("aria-expanded", "true");
   } catch (error) {
     say(error instanceof ApiError ? error.message : state.phrases.unreachable);
