@@ -9,8 +9,10 @@ from dataclasses import fields
 from assistant.corpus.document import Document, Passage
 from assistant.corpus.passages import ChunkingSettings
 from assistant.errors import IndexStateError, NotFound
+from assistant.index.build import is_fresh, open_store
+from assistant.index.lexical import LexicalSettings
+from assistant.index.store import Store
 from assistant.prompts import Prompts
-from assistant.retrieval.lexical import LexicalSettings
 from assistant.retrieval.options import Fusion
 from assistant.retrieval.ranker import Hit, Query, Ranker, RankingSettings
 from assistant.schemas import (
@@ -28,7 +30,6 @@ from assistant.schemas import (
     SkippedOut,
 )
 from assistant.settings import Settings
-from assistant.store import Store, is_fresh, open_store
 from embeddings.encoder import Encoder
 
 log = logging.getLogger(__name__)

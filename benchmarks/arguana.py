@@ -19,11 +19,13 @@ import numpy as np
 from tqdm import tqdm
 
 from assistant.corpus.document import Document, Metadata, Passage, Voice
-from assistant.retrieval.lexical import DEFAULT_LEXICAL
+from assistant.index.build import save
+from assistant.index.lexical import DEFAULT_LEXICAL
+from assistant.index.store import Store
+from assistant.index.store import load as load_store
+from assistant.index.text import embedding_text
 from assistant.retrieval.options import Mode
 from assistant.retrieval.ranker import Query, Ranker, RankingSettings
-from assistant.store import Store, embedding_text, save
-from assistant.store import load as load_store
 from embeddings.encoder import Encoder
 from embeddings.index import VectorIndex
 

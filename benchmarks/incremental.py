@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.corpus.passages import ChunkingSettings  # noqa: E402
-from assistant.store import build  # noqa: E402
+from assistant.index.build import build  # noqa: E402
 from benchmarks.arguana import load  # noqa: E402
 from embeddings.encoder import Encoder  # noqa: E402
 

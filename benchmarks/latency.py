@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.corpus.passages import ChunkingSettings  # noqa: E402
+from assistant.index.build import build  # noqa: E402
+from assistant.index.text import embedding_text, sentence_texts  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.store import build, embedding_text, sentence_texts  # noqa: E402
 from benchmarks.quality import CACHE, load_questions  # noqa: E402
 from embeddings.encoder import Encoder  # noqa: E402
 

@@ -33,11 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.corpus.document import Document, Metadata, Passage, Voice  # noqa: E402
-from assistant.retrieval.lexical import DEFAULT_LEXICAL  # noqa: E402
+from assistant.index.build import save  # noqa: E402
+from assistant.index.lexical import DEFAULT_LEXICAL  # noqa: E402
+from assistant.index.store import load  # noqa: E402
+from assistant.index.text import embedding_text  # noqa: E402
 from assistant.retrieval.ranker import Query, Ranker  # noqa: E402
 from assistant.service import Assistant, ranking_settings  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.store import embedding_text, load, save  # noqa: E402
 from benchmarks.arguana import cached_vectors  # noqa: E402
 from benchmarks.arguana import load as load_arguana  # noqa: E402
 from benchmarks.quality import CACHE, load_questions  # noqa: E402

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from assistant.corpus.passages import ChunkingSettings
-from assistant.store import is_fresh, load, open_store
+from assistant.index.build import is_fresh, open_store
+from assistant.index.store import load
 from embeddings.encoder import Encoder
 from embeddings.errors import IndexCorrupt
 from tests.conftest import SEEDS

@@ -158,6 +158,14 @@ class NoteLink:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A file of the corpus folder that is not served, and why."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Document:
     """A parsed document: its text, metadata (with where each field came from), sections, passages."""
 

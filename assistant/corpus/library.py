@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from assistant.corpus.document import Document, Metadata
+from assistant.corpus.document import Document, Metadata, Skipped
 from assistant.corpus.passages import ChunkingSettings, cut_passages
 from assistant.corpus.readers import extract, format_of
 from assistant.corpus.structure import analyse
@@ -21,14 +21,6 @@ log = logging.getLogger(__name__)
 SIDECAR_SUFFIX = ".meta.json"
 PARSER_VERSION = 2  # bump when parsing or cutting changes, so that indexes are rebuilt
 MAX_FILE_BYTES = 20_000_000
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file that was not served, and why."""
-
-    name: str
-    reason: str
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.retrieval.lexical import terms
+from assistant.index.lexical import terms
 
 # Words that frame a question rather than name its topic ("what does the author say about ...").
 FRAME_TERMS = frozenset(

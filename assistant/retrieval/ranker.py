@@ -16,11 +16,12 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.corpus.document import Voice
+from assistant.index.lexical import LexicalIndex, LexicalSettings, term_set, terms
+from assistant.index.store import Store
+from assistant.index.text import embedding_text
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
-from assistant.retrieval.lexical import LexicalIndex, LexicalSettings, term_set, terms
 from assistant.retrieval.options import Fusion, Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
-from assistant.store import Store, embedding_text
 from embeddings.encoder import Encoder
 
 

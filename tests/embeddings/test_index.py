@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from assistant.corpus.passages import ChunkingSettings
-from assistant.store import TABLES, is_fresh, open_store
+from assistant.index.build import is_fresh, open_store
+from assistant.index.store import TABLES
 from embeddings.encoder import Encoder
 from embeddings.errors import IndexCorrupt
 from embeddings.index import MANIFEST, VECTORS, IndexWriter, VectorIndex

@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from assistant.retrieval.lexical import terms
+from assistant.index.lexical import terms
 from assistant.retrieval.ranker import Query, Ranker, _top_positive
 from assistant.service import Assistant
 

@@ -99,7 +99,7 @@ _SKIP = frozenset(
 )
 _SECTIONING = ("article", "section", "main")
 _NOTE_BODY_WORDS = frozenset({"footnote", "endnote", "rearnote", "note", "doc-footnote", "doc-endnote"})
-_NOTE_LIST_WORDS = frozenset({"footnotes", "endnotes", "rearnotes", "doc-footnotes", "doc-endnotes"})
+_NOTE_LIST_WORDS = frozenset({"footnotes", "endnotes", "rearnotes", "references", "doc-footnotes", "doc-endnotes"})
 _BACKLINK_WORDS = frozenset({"backlink", "doc-backlink", "footnote-back", "footnote-backref", "footnote-return"})
 _NOTE_TARGET = re.compile(r"^(?:fn|ftn|_ftn|footnote|endnote|note|cite_note)[-_:.]?\w*?\d", re.IGNORECASE)
 _MARKER_TEXT = re.compile(r"^[\[(]?(?:\d{1,3}|[*†‡§¶‖#]{1,3})[\])]?$")
@@ -159,7 +159,10 @@ def _add_root(builder: TextBuilder, root: Tag, document: str | None) -> None:
         year = _YEAR.search(bridgehead.get_text(" "))
         if year:
             builder.fact("year", year.group(1), "html bridgehead")
-    context = _inner_context(root, _Context(document=document, bold_headings=root.find(list(_HEADINGS)) is None))
+    # A book's chapter has no site header or footer: there, every header and footer is the chapter's.
+    book = document is not None
+    context = _Context(document=document, sectioned=book, bold_headings=root.find(list(_HEADINGS)) is None)
+    context = _inner_context(root, context)
     for block in _symbol_notes(list(_walk(root, context))):
         _add(builder, block)
 
@@ -306,7 +309,9 @@ def _is_note_reference(tag: Tag) -> bool:
         return bool(_MARKER_TEXT.match(shown))
     href = str(tag.get("href", "")) if tag.name == "a" else ""
     fragment = href.split("#", 1)[1] if "#" in href else ""
-    return bool(fragment) and "ref" not in fragment.lower() and bool(_NOTE_TARGET.match(fragment)) and len(shown) <= 6
+    # A link back from a note to its marker (#fnref1, #FNanchor_1) is no reference to a note.
+    backward = any(word in fragment.lower() for word in ("ref", "anchor", "back", "return"))
+    return bool(_NOTE_TARGET.match(fragment)) and not backward and bool(_MARKER_TEXT.match(shown))
 
 
 def _is_backlink(tag: Tag) -> bool:

@@ -1,4 +1,4 @@
-"""The corpus as served: documents, passages, their sentences and vectors, built or loaded.
+"""Build an index of a corpus folder, or open the one on disk when it is fresh.
 
 An index on disk is used only when its manifest says it was built from exactly this folder's
 bytes, with these chunking settings and this model; otherwise it is rebuilt (and a corrupt one
@@ -9,70 +9,26 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
-from assistant.corpus.document import Document, Passage
-from assistant.corpus.library import Skipped, fingerprint, load_corpus
+from assistant.corpus.document import Document, Skipped
+from assistant.corpus.library import fingerprint, load_corpus
 from assistant.corpus.passages import ChunkingSettings
 from assistant.corpus.structure import sentence_spans
 from assistant.errors import IndexStateError
-from assistant.retrieval.lexical import DEFAULT_LEXICAL, LexicalIndex, LexicalSettings
-from assistant.tables import Database, Documents, Passages, Rows, TableWriter
+from assistant.index.lexical import DEFAULT_LEXICAL, LexicalIndex, LexicalSettings
+from assistant.index.store import PASSAGE_VECTORS, SENTENCE_VECTORS, SENTENCES, SKIPPED, TABLES, Store, load
+from assistant.index.tables import Database, Passages, TableWriter
+from assistant.index.text import embedding_text, sentence_texts
 from embeddings.encoder import Encoder
 from embeddings.errors import IndexCorrupt
 from embeddings.index import IndexWriter, VectorIndex, read_manifest
 
 log = logging.getLogger(__name__)
-
-TABLES = "corpus.sqlite"
-PASSAGE_VECTORS = "passage_vectors.npy"
-SENTENCES = "sentences.npy"
-SENTENCE_VECTORS = "sentence_vectors.npy"
-SKIPPED = "skipped.json"
-
-
-@dataclass(frozen=True)
-class Store:
-    """Everything a query needs, aligned by row: passage ``i`` is vector ``i``. Texts and
-    metadata stay in SQLite and the arrays are memory-mapped, read as queries touch them."""
-
-    documents: Documents
-    passages: Passages
-    rows: Rows
-    vectors: VectorIndex
-    passage_vectors: np.ndarray
-    sentences: np.ndarray  # (n, 3) int64: passage row, start, end in document offsets
-    sentence_vectors: np.ndarray
-    lexical: LexicalIndex
-    skipped: tuple[Skipped, ...]
-
-
-_LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[a-z])")
-
-
-def embedding_text(passage: Passage) -> str:
-    """What the model and BM25 read for a passage: its section heading gives the paragraph its
-    topic, and a word hyphenated at a line end is read whole (the passage's text keeps the hyphen)."""
-    return f"{passage.section}: {_LINE_END_HYPHEN.sub('', passage.text)}"
-
-
-def sentence_texts(passages: Iterable[Passage], sentences: np.ndarray) -> list[str]:
-    """The text of every sentence, in order: ``passages`` by row, ``sentences`` sorted by row."""
-    spans = np.asarray(sentences).tolist()
-    texts: list[str] = []
-    at = 0
-    for row, passage in enumerate(passages):
-        while at < len(spans) and spans[at][0] == row:
-            _, start, end = spans[at]
-            texts.append(passage.text[start - passage.start : end - passage.start])
-            at += 1
-    return texts
 
 
 def _sentences(documents: Iterable[Document]) -> np.ndarray:
@@ -156,40 +112,6 @@ def build(
         progress,
     )
     return load(index_dir)
-
-
-def _mapped(path: Path) -> np.ndarray:
-    """A saved array, memory-mapped, as a plain view (numpy's memmap class is slow to slice)."""
-    return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
-
-
-def load(index_dir: Path) -> Store:
-    """A saved index, checked against its manifest; :class:`IndexCorrupt` when it fails."""
-    index, files = VectorIndex.load(index_dir)
-    try:
-        database = Database(files[TABLES])
-        passages = Passages(database)
-        documents = Documents(database, passages)
-        arrays = {name: _mapped(files[name]) for name in (PASSAGE_VECTORS, SENTENCES, SENTENCE_VECTORS)}
-        lexical = LexicalIndex.load(index_dir, files)
-        skipped = tuple(Skipped(**s) for s in json.loads(files[SKIPPED].read_text(encoding="utf-8")))
-    except (KeyError, ValueError, TypeError, OSError, sqlite3.Error) as err:
-        raise IndexCorrupt(f"{index_dir}: index content unreadable ({err})") from err
-    if not len(passages) == len(index) == len(arrays[PASSAGE_VECTORS]) or len(arrays[SENTENCES]) != len(
-        arrays[SENTENCE_VECTORS]
-    ):
-        raise IndexCorrupt(f"{index_dir}: passages and vectors disagree in number")
-    return Store(
-        documents=documents,
-        passages=passages,
-        rows=Rows(database, len(passages)),
-        vectors=index,
-        passage_vectors=arrays[PASSAGE_VECTORS],
-        sentences=arrays[SENTENCES],
-        sentence_vectors=arrays[SENTENCE_VECTORS],
-        lexical=lexical,
-        skipped=skipped,
-    )
 
 
 def is_fresh(corpus_dir: Path, index_dir: Path, model: str, chunking: ChunkingSettings) -> bool:

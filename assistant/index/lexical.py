@@ -21,7 +21,7 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 from tqdm import tqdm
 
-from assistant.retrieval.postings import accumulate
+from assistant.index.postings import accumulate
 
 _STEMMER = Stemmer.Stemmer("english")
 _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
