@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import logging
 import threading
+from importlib.util import find_spec
+from pathlib import Path as FilePath
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import web
 from assistant.chat import Chat
-from assistant.errors import AssistantError, BadRequest, CorpusError, IndexStateError, NotFound
-from assistant.middleware import AccessLog, BodyLimit
+from assistant.errors import AssistantError
+from assistant.middleware import AccessLog, BodyLimit, HeadAsGet, request_id
 from assistant.schemas import (
     SESSION_ID,
     AskRequest,
@@ -38,7 +42,6 @@ from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
-STATUS = {NotFound: 404, BadRequest: 400, CorpusError: 422, IndexStateError: 503}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SessionId = Path(pattern=SESSION_ID, description="A conversation from POST /sessions.")
 ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorOut} for code in (400, 404, 413, 422, 503)}
@@ -66,6 +69,28 @@ def _watch(assistant: Assistant, stop: threading.Event) -> None:
             log.exception("refreshing the index failed; still serving the previous one")
 
 
+def _install_docs(app: FastAPI) -> None:
+    """The OpenAPI page at ``/docs`` with Swagger UI's files served from ``/docs/assets``, not a CDN."""
+    # Swagger UI's own files (Apache-2.0), shipped by the swagger-ui-py package; found without
+    # importing it, which would load its web-framework adapters.
+    spec = find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("/docs needs the swagger-ui-py package: pip install -e .")
+    assets = FilePath(spec.submodule_search_locations[0]) / "static"
+    app.mount("/docs/assets", StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} — API",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/docs/assets/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},  # else the page asks validator.swagger.io
+        )
+
+
 def create_app(assistant: Assistant | None = None, settings: Settings | None = None) -> FastAPI:
     """The app over a ready assistant, or one that loads it (building the index) on start."""
 
@@ -84,19 +109,23 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
         description="Answers with the articles' own passages, verbatim, with precise references.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: the default page loads Swagger UI from a CDN
+        redoc_url=None,
     )
     if assistant is not None:
         app.state.assistant = assistant
         app.state.chat = Chat(assistant)
     web.install(app)
+    _install_docs(app)
     limits = settings or (assistant.settings if assistant is not None else Settings())
+    # The last added runs first: every request is logged, then size-checked, then routed.
+    app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
     app.add_middleware(AccessLog)
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, err: AssistantError) -> JSONResponse:
-        status = next((code for kind, code in STATUS.items() if isinstance(err, kind)), 400)
-        return JSONResponse({"detail": str(err)}, status_code=status)
+        return JSONResponse({"detail": str(err)}, status_code=err.http_status)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, err: RequestValidationError) -> JSONResponse:
@@ -109,8 +138,11 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, err: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error; the server log has the details"}, status_code=500)
+        # This answer is sent outside the access log's middleware, so it names the request itself.
+        identifier = request_id(request.scope) or "-"
+        log.exception("unexpected error on %s %s (request %s)", request.method, request.url.path, identifier)
+        detail = f"internal error; the server log has the details under request {identifier}"
+        return JSONResponse({"detail": detail}, status_code=500, headers={"x-request-id": identifier})
 
     def service(request: Request) -> Assistant:
         return request.app.state.assistant

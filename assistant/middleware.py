@@ -1,4 +1,5 @@
-"""Guards every request passes through: a body size limit and a structured access log."""
+"""Guards every request passes through: a body size limit, HEAD wherever GET is, and a structured
+access log whose request id the client sees as ``x-request-id`` and the server log as ``request``."""
 
 from __future__ import annotations
 
@@ -11,13 +12,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("assistant.access")
 
+REQUEST_ID = "request_id"  # the scope key under which the access log leaves the request's id
 
-class _TooLarge(Exception):
-    pass
+
+def request_id(scope: Scope) -> str | None:
+    """The id the access log gave this request, to name it in an error's log line."""
+    return scope.get(REQUEST_ID)
 
 
 class BodyLimit:
-    """Refuse request bodies over ``max_bytes`` with a 413 before any route reads them."""
+    """Refuse request bodies over ``max_bytes`` with a 413 before any route reads them.
+
+    The body is read here, whole, before the route runs: a body sent in chunks declares no length,
+    and a route that meets the limit half-way through its read would answer 400, not 413."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -31,30 +38,58 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(send)
             return
+        messages: list[Message] = []
         received = 0
-
-        async def counted() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":  # the client went away
+                break
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise _TooLarge
-            return message
+                await self._refuse(send)
+                return
+            if not message.get("more_body", False):
+                break
 
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(send)
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps({"detail": f"request body over the {self.max_bytes}-byte limit"}).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),  # the rest of the body is not read
+        ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
+class HeadAsGet:
+    """Answer ``HEAD`` wherever ``GET`` is answered (``curl -I``, link checkers): the route runs as
+    for GET and the headers go out without the body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 class AccessLog:
-    """One log line per request: id, method, path, status, latency; never the question text."""
+    """One JSON log line per request: id, method, path, status, latency; never the question text."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -63,7 +98,7 @@ class AccessLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = uuid.uuid4().hex[:12]
+        scope[REQUEST_ID] = identifier = uuid.uuid4().hex[:12]
         started = time.perf_counter()
         status = 500
 
@@ -71,20 +106,17 @@ class AccessLog:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", identifier.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, tagged)
         finally:
-            log.info(
-                json.dumps(
-                    {
-                        "request": request_id,
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "ms": round(1000 * (time.perf_counter() - started), 1),
-                    }
-                )
-            )
+            line = {
+                "request": identifier,
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "ms": round(1000 * (time.perf_counter() - started), 1),
+            }
+            log.info(json.dumps(line))

@@ -10,6 +10,7 @@ from assistant.corpus.document import Document, Passage
 from assistant.corpus.passages import ChunkingSettings
 from assistant.errors import IndexStateError, NotFound
 from assistant.index.build import is_fresh, open_store
+from assistant.index.derived import OutlineEntry
 from assistant.index.lexical import LexicalSettings
 from assistant.index.store import Store
 from assistant.prompts import Prompts
@@ -220,6 +221,15 @@ class Assistant:
             total=len(passages),
             passages=[self._out(p) for p in page if self.verbatim(p)],
         )
+
+    def people(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The quoted speakers and the authors of the corpus, as derived when the index was built."""
+        derived = self.store.derived
+        return derived.speakers, derived.authors
+
+    def outline(self) -> tuple[OutlineEntry, ...]:
+        """Sections to start a conversation from, taken from every document in turn."""
+        return self.store.derived.outline
 
     def health(self) -> Health:
         return Health(

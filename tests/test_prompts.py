@@ -124,6 +124,8 @@ def test_every_template_uses_only_known_placeholders(prompts: Prompts) -> None:
         ("terminal", "exported"): {"path"},
         ("terminal", "export_failed"): {"path", "reason"},
         ("terminal", "settings"): {"mode", "voice"},
+        ("terminal", "unknown_mode"): {"value", "choices"},
+        ("terminal", "unknown_voice"): {"value", "choices"},
     }
     for group, table in prompts.messages.items():
         for key, template in table.items():

@@ -38,11 +38,10 @@ class Chat:
     def people(self) -> frozenset[str]:
         """Who counts as a person in a follow-up: the corpus's quoted speakers and its authors
         (worked out again only when the index was rebuilt)."""
-        store = self.assistant.store
-        if self._people[0] is not store:
-            speakers = set(self.assistant.ranker.speakers)
-            authors = {a for d in store.documents.values() if d.meta.author for a in author_names(d.meta.author)}
-            self._people = (store, name_keys(speakers | authors))
+        speakers, authors = self.assistant.people()
+        if self._people[0] is not speakers:
+            names = set(speakers) | {name for author in authors for name in author_names(author)}
+            self._people = (speakers, name_keys(names))
         return self._people[1]
 
     def start(self) -> SessionOut:
@@ -51,7 +50,7 @@ class Chat:
         return SessionOut(
             session_id=session.id,
             greeting=self.prompts.say("session", "greeting"),
-            starters=starter_questions(self.assistant.store.documents.values(), self.prompts.starters),
+            starters=starter_questions(self.assistant.outline(), self.prompts.starters),
             phrases=self.prompts.group("page"),
         )
 

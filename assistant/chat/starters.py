@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from assistant.corpus.document import Document
+from assistant.index.derived import OutlineEntry
 from assistant.schemas import Starter
 
 
-def starter_questions(documents: Iterable[Document], templates: tuple[str, ...]) -> list[Starter]:
-    """One question per section of each document; sections take the templates in turn."""
+def starter_questions(outline: Iterable[OutlineEntry], templates: tuple[str, ...]) -> list[Starter]:
+    """One question per section of the index's outline; sections take the templates in turn."""
     return [
         Starter(
-            document_id=document.id,
-            section=section.title,
-            question=templates[i % len(templates)].format(section=section.title, document=document.meta.title),
+            document_id=entry.document_id,
+            section=entry.section,
+            question=templates[i % len(templates)].format(section=entry.section, document=entry.document_title),
         )
-        for document in documents
-        for i, section in enumerate(document.sections)
+        for i, entry in enumerate(outline)
     ]

@@ -15,7 +15,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from assistant.corpus.document import Block, BlockKind, Metadata
 
@@ -111,6 +111,14 @@ _BOILERPLATE_LABEL = re.compile(
     r"privacy(?: policy)?|acknowledg(?:e)?ments? of sources)\W*$",
     re.IGNORECASE,
 )
+# A notice to the reader about the edition itself ("NOTICE: This opinion is subject to revision…").
+_NOTICE = re.compile(r"^\W*(?:notice|note to (?:the )?readers?)\s*:(?=.*\breaders?\b)", re.IGNORECASE | re.DOTALL)
+# An edition's status line: "Updated April 20, 2026", "Last revised: 3 May 2021".
+_STATUS_LINE = re.compile(
+    r"^\W*(?:last )?(?:updated|revised|posted|published|modified)\s*:?\s*(?:on\s+)?[\w ,.]{0,30}\b(?:1\d|20)\d\d\W*$",
+    re.IGNORECASE,
+)
+_IDENTIFIER = re.compile(r"\s*[A-Z]{1,6}[-\s]?\d{2,}[\w.\-]*\s*")  # a report or series number standing alone
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+")
 
 # --- title pages, contents, lists of works, numbers ---------------------------------------------
@@ -141,8 +149,15 @@ _PAGE_MARKER = re.compile(
 _NUMBER_PREFIX = re.compile(r"(\d{1,4})\.?[ \t]+(?=[“\"‘(\[]?[A-Z])")
 _MIN_NUMBERED_PARAGRAPHS = 5
 _MIN_NUMBERED_WORDS = 25
+# An attribution closing an epigraph: a dash, a name in capitals, perhaps the work it is from.
+_ATTRIBUTION = re.compile(
+    r"(?<=[.!?;”’\"])\s*(?:--|[—―])\s*(?P<name>(?:[A-Z][\w.'’\-]+|von|van|de|du|la|le)(?:\s+(?:[A-Z][\w.'’\-]+|von|van|de|du|la|le)){0,4})"
+    r"(?:\s*[:,]\s*[^—]{0,120})?\W*$"
+)
+_MAX_EPIGRAPH_WORDS = 80
 _MAX_TITLE_PAGE_BLOCKS = 25
 _MAX_ENTRY_WORDS = 40
+_HEADING_GROUP = 3  # lines a heading may take ("CHAPTER I." / "INTRODUCTORY.") before its prose
 
 
 def _words(content: str) -> list[str]:
@@ -188,10 +203,12 @@ def _is_boilerplate(content: str) -> bool:
     return bool(
         _PRODUCTION.search(content)
         or _ETEXT_END.search(content)
+        or _STATUS_LINE.match(content)
         or (_NOTE_LABEL.search(content) and len(_words(content)) > 8)
         or _header_labels(content) >= 2
         or (HEADER_FIELD.match(content) and "\n" not in content.strip() and len(_words(content)) <= 12)
         or _is_licence(content)
+        or bool(_NOTICE.search(content))
     )
 
 
@@ -202,6 +219,7 @@ class _Marking:
         self.blocks = blocks
         self.texts = [text[b.start : b.end] for b in blocks]
         self.labels: list[str | None] = [None] * len(blocks)
+        self.quotes: set[int] = set()
 
     def free(self, i: int, headings: bool = False) -> bool:
         """Not yet apparatus, and of a kind this rule may re-kind."""
@@ -219,8 +237,12 @@ class _Marking:
 
     def result(self) -> tuple[Block, ...]:
         return tuple(
-            replace(b, kind=BlockKind.APPARATUS, label=label) if label else b
-            for b, label in zip(self.blocks, self.labels, strict=True)
+            replace(b, kind=BlockKind.APPARATUS, label=label)
+            if label
+            else replace(b, kind=BlockKind.QUOTE)
+            if i in self.quotes
+            else b
+            for i, (b, label) in enumerate(zip(self.blocks, self.labels, strict=True))
         )
 
 
@@ -228,7 +250,7 @@ def mark_apparatus(text: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """The blocks with boilerplate, title-page lines, contents entries and the like given kind
     APPARATUS (before headings are recognised, so none of them becomes a heading). Blocks a reader
     already made APPARATUS or NOTE are left as they are; a number an edition puts before each
-    paragraph becomes an APPARATUS block of its own."""
+    paragraph becomes an APPARATUS block of its own, and an epigraph becomes a QUOTE."""
     marking = _Marking(text, blocks)
     for rule in _RULES:
         rule(marking)
@@ -292,7 +314,8 @@ def _repeats(key: list[str], earlier: list[list[str]]) -> bool:
 def _listing(m: _Marking, label_pattern: re.Pattern[str], label: str) -> None:
     """A label line ("Contents", "By the same author") and the run of short entries under it. The
     run ends at prose, at a heading the format marks, at an entry that repeats an earlier one (the
-    work has begun and repeats its first heading), or at a line directly followed by prose."""
+    work has begun and repeats its first heading) soon followed by prose, or at a line directly
+    followed by prose."""
     for i, content in enumerate(m.texts):
         if not (label_pattern.search(content) and len(_words(content)) <= 8) or m.taken(i):
             continue
@@ -306,15 +329,16 @@ def _listing(m: _Marking, label_pattern: re.Pattern[str], label: str) -> None:
             if m.blocks[j].kind is BlockKind.HEADING or is_prose(entry) or len(_words(entry)) > _MAX_ENTRY_WORDS:
                 break
             key = _entry_key(entry)
-            if not paged and (_repeats(key, seen) or _followed_by_prose(m, j)):
+            if not paged and _prose_within(m, j, 1 if not _repeats(key, seen) else _HEADING_GROUP):
                 break
             seen.append(key)
             m.mark(j, label)
 
 
-def _followed_by_prose(m: _Marking, i: int) -> bool:
-    following = next((j for j in range(i + 1, len(m.texts)) if not m.taken(j)), None)
-    return following is not None and is_prose(m.texts[following])
+def _prose_within(m: _Marking, i: int, reach: int) -> bool:
+    """Prose follows line ``i`` within ``reach`` free blocks: the line heads the work's text."""
+    following = [j for j in range(i + 1, len(m.texts)) if not m.taken(j)][:reach]
+    return any(is_prose(m.texts[j]) for j in following)
 
 
 def _contents(m: _Marking) -> None:
@@ -379,7 +403,8 @@ def _interrupts_sentence(m: _Marking, i: int) -> bool:
 
 
 def _contact_lines(m: _Marking) -> None:
-    """Contact, download and follow-us lines, and boilerplate labels, beside other boilerplate."""
+    """Contact, download and follow-us lines, bare links and report numbers, and boilerplate labels,
+    beside other boilerplate."""
     changed = True
     while changed:
         changed = False
@@ -387,7 +412,7 @@ def _contact_lines(m: _Marking) -> None:
             if not m.free(i, headings=True) or len(_words(content)) > 30:
                 continue
             near = [j for j in (i - 1, i + 1) if 0 <= j < len(m.texts) and m.taken(j)]
-            contact = _CONTACT.search(content) or _URL.fullmatch(content.strip())
+            contact = _CONTACT.search(content) or _URL.fullmatch(content.strip()) or _IDENTIFIER.fullmatch(content)
             label = _BOILERPLATE_LABEL.match(content) and i + 1 in near
             if (contact and near) or label:
                 m.mark(i, BOILERPLATE, headings=True)
@@ -403,6 +428,16 @@ def _the_end(m: _Marking) -> None:
             m.mark(i, BOILERPLATE, headings=True)
 
 
+def _epigraphs(m: _Marking) -> None:
+    """A short paragraph signed with a dash and another's name ("…diversity.--WILHELM VON HUMBOLDT:
+    _Sphere and Duties of Government_.") is an epigraph: a quotation, not the author's words."""
+    for i, content in enumerate(m.texts):
+        if m.blocks[i].kind is BlockKind.PARAGRAPH and m.free(i) and len(_words(content)) <= _MAX_EPIGRAPH_WORDS:
+            found = _ATTRIBUTION.search(content)
+            if found and (len(found.group("name").split()) >= 2 or found.group("name").isupper()):
+                m.quotes.add(i)
+
+
 _RULES: tuple[Callable[[_Marking], None], ...] = (
     _delimited,
     _single_blocks,
@@ -413,6 +448,7 @@ _RULES: tuple[Callable[[_Marking], None], ...] = (
     _bare_numbers,
     _contact_lines,
     _the_end,
+    _epigraphs,
 )
 
 
@@ -470,6 +506,8 @@ _CAPITALISED_NAME = re.compile(r"\W*(?:[A-Z][A-Z.'’\-]+\s+){1,3}[A-Z][A-Z'’\
 _DATELINE = re.compile(
     r"^\W*(?:[A-Z][\w.'’\-]*\s*){1,2},\s*\W*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE
 )
+# A short line that hands the text over to its author ("X delivered the opinion of the Court.").
+_HANDS_OVER = re.compile(r"^(?=(?:\S+\s+){0,14}\S+$).*\b(?:delivered|announced|read) the (?:opinion|judg(?:e)?ment)\b")
 _MIN_MAIN_WORDS = 600
 
 
@@ -504,24 +542,45 @@ def _editorial_markers(surnames: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(terms), re.IGNORECASE)
 
 
-def _sections(blocks: tuple[Block, ...]) -> list[tuple[int | None, list[int]]]:
-    """Each heading's index (None before the first) with the body blocks under it."""
-    sections: list[tuple[int | None, list[int]]] = [(None, [])]
+@dataclass
+class _Section:
+    """A heading (None before the first) and what stands under it: its body blocks, the texts of
+    its closing lines (a signature the heading stage took for a heading is one), and every text."""
+
+    title: str
+    body: list[int] = field(default_factory=list)
+    closing: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+def _sections(text: str, blocks: tuple[Block, ...]) -> list[_Section]:
+    """The document cut at its headings. A heading that is a name in capitals over a dateline
+    ("W. L. COURTNEY." / "LONDON, July 5th, 1901.") signs the section before it, and does not
+    begin one."""
+    sections = [_Section("")]
     for i, block in enumerate(blocks):
+        content = text[block.start : block.end]
         if block.kind is BlockKind.HEADING:
-            sections.append((i, []))
+            following = next((b for b in blocks[i + 1 :] if b.kind in _BODY), None)
+            dated = following is not None and _DATELINE.match(text[following.start : following.end])
+            if dated and _CAPITALISED_NAME.match(content) and not _MAIN_DIVISION.search(content):
+                sections[-1].closing.append(content)
+                continue
+            sections.append(_Section(content))
         elif block.kind in _BODY:
-            sections[-1][1].append(i)
-    return [s for s in sections if s[0] is not None or s[1]]
+            sections[-1].body.append(i)
+            sections[-1].closing.append(content)
+        sections[-1].lines.append(content)
+    return sections
 
 
-def _signed_by_another(texts: list[str], surnames: frozenset[str]) -> bool:
+def _signed_by_another(closing: list[str], surnames: frozenset[str]) -> bool:
     """The section closes with a signature that is not the author's: a valediction, or a name in
     capitals opening a short line ("W. L. COURTNEY."), but not a dateline ("LONDON, May 1, 1845.")."""
-    closing = [t for t in texts[-2:] if len(_words(t)) <= 12]
-    if any(_names_author(t, surnames) for t in closing):
+    short = [t for t in closing[-2:] if len(_words(t)) <= 12]
+    if any(_names_author(t, surnames) for t in short):
         return False
-    return any(_VALEDICTION.search(t) or (_CAPITALISED_NAME.match(t) and not _DATELINE.match(t)) for t in closing)
+    return any(_VALEDICTION.search(t) or (_CAPITALISED_NAME.match(t) and not _DATELINE.match(t)) for t in short)
 
 
 def _names_author(content: str, surnames: frozenset[str]) -> bool:
@@ -531,29 +590,41 @@ def _names_author(content: str, surnames: frozenset[str]) -> bool:
 
 def _speaks_of_author(texts: list[str], surnames: frozenset[str]) -> bool:
     """The author is named in the third person: their surname, more than once, in the section's prose."""
-    if not surnames:
-        return False
     folded = _fold(" ".join(texts))
     return sum(len(re.findall(rf"\b{re.escape(s)}\b", folded)) for s in surnames) >= 2
 
 
 def _front_matter_editorial(text: str, blocks: tuple[Block, ...], surnames: frozenset[str]) -> set[int]:
     """Body blocks of the sections before the author's main text that are someone else's: declared
-    an editor's, translator's or publisher's; signed by another name; or speaking of the author by
-    surname. The front matter ends at the author's first main division (a chapter, part, book…) or
+    an editor's, translator's or publisher's (by its heading or first lines); signed by another
+    name; speaking of the author by surname; or announced as "no part of" the work by the section
+    before. The front matter ends at the author's first main division (a chapter, part, book…) or
     at the first long section that is the author's own."""
     editorial: set[int] = set()
-    for heading, body in _sections(blocks):
-        title = text[blocks[heading].start : blocks[heading].end] if heading is not None else ""
-        if _MAIN_DIVISION.search(title):
+    announced = False
+    for section in _sections(text, blocks):
+        if _MAIN_DIVISION.search(section.title):
             break
-        texts = [text[blocks[i].start : blocks[i].end] for i in body]
-        opening = " ".join([title, *texts[:1]])
-        if _DECLARED.search(opening) or _signed_by_another(texts, surnames) or _speaks_of_author(texts, surnames):
-            editorial.update(body)
+        texts = [text[blocks[i].start : blocks[i].end] for i in section.body]
+        declared = _DECLARED.search(" ".join([section.title, *texts[:2], *texts[-1:]]))
+        if announced or declared or _signed_by_another(section.closing, surnames) or _speaks_of_author(texts, surnames):
+            kept = _until_handover(text, blocks, section.body)
+            editorial.update(i for i in kept if blocks[i].kind is not BlockKind.QUOTE)
+            if len(kept) < len(section.body):
+                break
         elif sum(len(_words(t)) for t in texts) >= _MIN_MAIN_WORDS:
             break
+        # A note at a section's end that what follows is "no part of" the work speaks of the next section.
+        announced = bool(section.lines) and bool(_DECLARED.search(section.lines[-1]))
     return editorial
+
+
+def _until_handover(text: str, blocks: tuple[Block, ...], body: list[int]) -> list[int]:
+    """The body blocks up to (and with) a line that hands the text over to its author."""
+    for position, i in enumerate(body):
+        if _HANDS_OVER.search(text[blocks[i].start : blocks[i].end]):
+            return body[: position + 1]
+    return body
 
 
 def _leading_editorial(text: str, blocks: tuple[Block, ...], surnames: frozenset[str], taken: set[int]) -> set[int]:

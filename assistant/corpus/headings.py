@@ -39,6 +39,8 @@ _NAMED = re.compile(
 )
 _NUMBERED = re.compile(rf"(?P<number>{_ROMAN})(?:\.(?P<rest>\s.*)?|(?P<bare>))", re.DOTALL)
 # A contents line's page number: after a wide gap, a tab or dot leaders, at the line's end.
+# A lettered or numbered subdivision (``A``, ``2.``) under an ordinal heading, not its title.
+_ENUMERATOR = re.compile(r"(?:[A-Za-z]|\d{1,3})[.)]?")
 _PAGE_NUMBER = re.compile(r"(?:[ \t]{2,}|\t|\.{2,}[ \t]*)(?:\d{1,4}|[ivxlc]{1,6})[ \t]*(?=\r?$)", re.MULTILINE)
 _CONTENTS_HEADING = re.compile(r"(?:table\s+of\s+)?contents\b.{0,40}", re.IGNORECASE | re.DOTALL)
 _FIELD = re.compile(r"[A-Z][\w-]*(?: [\w-]+){0,2}: \S")
@@ -48,6 +50,17 @@ _OPEN_ENDING = re.compile(
 )
 _KEY_NOISE = re.compile(r"[^\w\s]|\b(?:the|page)\b|\d+\s*$", re.IGNORECASE)
 _LOWER_WORD = re.compile(r"\b[a-z]")
+# A byline (``by NAME``, ``Translated by NAME``, a lone ``BY``): title-page matter, never a section.
+_BYLINE = re.compile(
+    r"(?i:(?:(?:translated|edited|written|introduced|compiled|selected|illustrated)\s+)?by)(?P<name>\s+\S.*)?",
+    re.DOTALL,
+)
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+# A place and a date (``BOSTON, APRIL 22, 1845.``, ``London, 5 July 1901``): a letter's dateline.
+_DATELINE = re.compile(
+    rf"(?:[A-Z][\w.'’-]*,?\s+){{0,3}}(?i:(?:{_MONTHS})[a-z]*\.?)\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\.?"
+    rf"|(?:[A-Z][\w.'’-]*,?\s+){{0,3}}\d{{1,2}}(?:st|nd|rd|th)?\s+(?i:(?:{_MONTHS})[a-z]*\.?),?\s+\d{{4}}\.?"
+)
 _BODY = (BlockKind.PARAGRAPH, BlockKind.ITEM, BlockKind.QUOTE)
 _UNNUMBERED = ""
 
@@ -112,6 +125,8 @@ def _looks_like_heading(text: str, following: str | None, upper_only: bool) -> b
     closing = '.,;?…"”’-–—'.replace(".", "") if upper else '.,;?…"”’-–—'
     if not (text[0].isupper() or text[0].isdigit()) or text[-1] in closing or _OPEN_ENDING.search(text):
         return False
+    if _is_dateline(text):
+        return False
     if following.lstrip()[:1].islower():
         return False
     if text.endswith(":"):
@@ -125,8 +140,38 @@ def mark_headings(text: str, blocks: tuple[Block, ...], headings_marked: bool) -
     a title page spread over several headings become APPARATUS."""
     blocks = _contents_apart(text, blocks, headings_marked)
     if headings_marked:
+        blocks = _bylines_apart(text, _datelines_apart(text, blocks))
         return _title_page_apart(_join_marked_ordinals(text, blocks))
     return _plain_headings(text, blocks)
+
+
+def _bylines_apart(text: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Headings that name who wrote, translated or edited the work are title-page APPARATUS; a lone
+    "By" takes the heading after it (the name) along."""
+    result = list(blocks)
+    for i, block in enumerate(blocks):
+        byline = _BYLINE.fullmatch(text[block.start : block.end].strip()) if block.kind is BlockKind.HEADING else None
+        if byline is None:
+            continue
+        taken = [i] if byline.group("name") else [i, i + 1]
+        for j in taken:
+            if j < len(blocks) and blocks[j].kind is BlockKind.HEADING:
+                result[j] = Block(BlockKind.APPARATUS, blocks[j].start, blocks[j].end, blocks[j].level, blocks[j].page)
+    return tuple(result)
+
+
+def _is_dateline(content: str) -> bool:
+    return _DATELINE.fullmatch(_SPACE.sub(" ", content).strip()) is not None
+
+
+def _datelines_apart(text: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """A heading that only gives a place and a date heads no section: it is the dateline of a letter."""
+    return tuple(
+        Block(BlockKind.PARAGRAPH, b.start, b.end, 0, b.page)
+        if b.kind is BlockKind.HEADING and _is_dateline(text[b.start : b.end])
+        else b
+        for b in blocks
+    )
 
 
 # --- contents -------------------------------------------------------------------------------
@@ -210,6 +255,7 @@ def _join_marked_ordinals(text: str, blocks: tuple[Block, ...]) -> tuple[Block, 
             and block.level >= previous.level
             and _bare_ordinal(text[previous.start : previous.end])
             and _ordinal(text[block.start : block.end]) is None
+            and not _ENUMERATOR.fullmatch(text[block.start : block.end].strip())
         ):
             result[-1] = Block(BlockKind.HEADING, previous.start, block.end, previous.level, previous.page)
         else:
@@ -223,25 +269,27 @@ def _bare_ordinal(content: str) -> bool:
 
 
 def _title_page_apart(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-    """The document's first headings, when several stand together with no text between them and do
-    not nest as parents of the one that heads the text, are a title page: the outermost one is the
-    TITLE, the others APPARATUS."""
+    """The document's first headings, when they stand together with no text between them and do not
+    nest as parents of the one that heads the text, are a title page: the outermost one is the
+    TITLE, the others APPARATUS. Headings already set aside as apparatus count among them."""
     run: list[int] = []
     for i, block in enumerate(blocks):
-        if block.kind is BlockKind.HEADING:
+        if block.kind is BlockKind.HEADING or (block.kind is BlockKind.APPARATUS and block.level):
             run.append(i)
         elif block.kind is not BlockKind.APPARATUS and run:
             break
-    page = run[:-1]
-    levels = [blocks[i].level for i in page]
-    if len(page) < 2 or all(a < b for a, b in pairwise(levels)):
+    while run and blocks[run[-1]].kind is not BlockKind.HEADING:
+        run.pop()
+    page, levels = run[:-1], [blocks[i].level for i in run]
+    if all(a < b for a, b in pairwise(levels)):
         return blocks
     title = min(page, key=lambda i: blocks[i].level)
     result = list(blocks)
     for i in page:
         block = blocks[i]
-        kind = BlockKind.TITLE if i == title else BlockKind.APPARATUS
-        result[i] = Block(kind, block.start, block.end, block.level, block.page)
+        if block.kind is BlockKind.HEADING:
+            kind = BlockKind.TITLE if i == title else BlockKind.APPARATUS
+            result[i] = Block(kind, block.start, block.end, block.level, block.page)
     return tuple(result)
 
 

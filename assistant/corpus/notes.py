@@ -31,9 +31,9 @@ _SHAPED = re.compile(
 _UNIT_BEFORE = re.compile(r"\d\s?[^\W\d]{1,2}$")
 # An opening emphasis star (``*word*``) makes the closing one typography, not a marker.
 _EMPHASIS_OPENING = re.compile(r"(?:^|(?<=\s))\*+\w")
-# The label a note body opens with: ``[6] These words``, ``(*) See``, ``* We have``, ``² The``.
+# The label a note body opens with: ``[6] These words``, ``(*) See``, ``* We have``, ``*She``, ``² The``.
 _BODY_LABEL = re.compile(
-    rf"\[(\d{{1,3}}|[A-Z])\]|\((\d{{1,3}}|[{_SYMBOLS}+#$%&])\)|([{_SUPERSCRIPTS}]+)|([{_SYMBOLS}]+)(?=\s)"
+    rf"\[(\d{{1,3}}|[A-Z])\]|\((\d{{1,3}}|[{_SYMBOLS}+#$%&])\)|([{_SUPERSCRIPTS}]+)|([{_SYMBOLS}]+)(?=\s|[^\W\d_])"
 )
 # Under a notes heading bodies may also open with a plain number: ``1. See``, ``12 Ibid.``.
 _NUMBERED_BODY = re.compile(r"(\d{1,3})[.)]?(?=\s)")

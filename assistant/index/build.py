@@ -20,6 +20,7 @@ from assistant.corpus.library import fingerprint, load_corpus
 from assistant.corpus.passages import ChunkingSettings
 from assistant.corpus.structure import sentence_spans
 from assistant.errors import IndexStateError
+from assistant.index.derived import DERIVED, DerivedBuilder
 from assistant.index.lexical import DEFAULT_LEXICAL, LexicalIndex, LexicalSettings
 from assistant.index.store import PASSAGE_VECTORS, SENTENCE_VECTORS, SENTENCES, SKIPPED, TABLES, Store, load
 from assistant.index.tables import Database, Passages, TableWriter
@@ -68,8 +69,10 @@ def save(
     writer = IndexWriter(index_dir)
     tables = writer.stage(TABLES)
     table_writer = TableWriter(tables)
+    derived = DerivedBuilder()
     for document in documents:
         table_writer.add(document)
+        derived.add(document)
     table_writer.close()
     staged = Database(tables)
     texts = (embedding_text(p) for p in Passages(staged))
@@ -79,6 +82,7 @@ def save(
     writer.write_array(SENTENCES, sentences)
     writer.write_array(SENTENCE_VECTORS, np.asarray(sentence_vectors, dtype=np.float32))
     writer.write(SKIPPED, json.dumps([asdict(s) for s in skipped]).encode())
+    writer.write(DERIVED, derived.build().to_json())
     writer.commit(index)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.corpus.document import Skipped
+from assistant.index.derived import DERIVED, Derived
 from assistant.index.lexical import LexicalIndex
 from assistant.index.tables import Database, Documents, Passages, Rows
 from embeddings.errors import IndexCorrupt
@@ -40,6 +41,7 @@ class Store:
     sentence_vectors: np.ndarray
     lexical: LexicalIndex
     skipped: tuple[Skipped, ...]
+    derived: Derived
 
 
 def _mapped(path: Path) -> np.ndarray:
@@ -57,6 +59,7 @@ def load(index_dir: Path) -> Store:
         arrays = {name: _mapped(files[name]) for name in (PASSAGE_VECTORS, SENTENCES, SENTENCE_VECTORS)}
         lexical = LexicalIndex.load(index_dir, files)
         skipped = tuple(Skipped(**s) for s in json.loads(files[SKIPPED].read_text(encoding="utf-8")))
+        derived = Derived.from_json(files[DERIVED].read_bytes())
     except (KeyError, ValueError, TypeError, OSError, sqlite3.Error) as err:
         raise IndexCorrupt(f"{index_dir}: index content unreadable ({err})") from err
     if not len(passages) == len(index) == len(arrays[PASSAGE_VECTORS]) or len(arrays[SENTENCES]) != len(
@@ -73,4 +76,5 @@ def load(index_dir: Path) -> Store:
         sentence_vectors=arrays[SENTENCE_VECTORS],
         lexical=lexical,
         skipped=skipped,
+        derived=derived,
     )
