@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from importlib.util import find_spec
-from pathlib import Path as FilePath
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.util import find_spec
+from pathlib import Path as FilePath
 
 from fastapi import FastAPI, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError

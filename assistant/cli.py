@@ -29,6 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,  # main() reports errors, in one line each
 )
+console = Console()
 errors = Console(stderr=True)
 
 UNEXPECTED = 1
@@ -52,16 +53,15 @@ def settings() -> Settings:
 
 
 def _assistant(progress: bool = True) -> Assistant:
+    config = settings()  # before the import below, which loads the ML libraries
     from assistant.service import Assistant
 
-    return Assistant(settings(), progress=progress)
+    return Assistant(config, progress=progress)
 
 
 @app.command()
 def index() -> None:
     """Build the index of the corpus folder, or refresh it if the folder changed."""
-    from assistant.terminal import console
-
     health = _assistant().health()
     console.print(f"{health.documents} documents, {health.passages} passages indexed with model {health.model}")
     for skipped in health.skipped:
@@ -80,10 +80,10 @@ def ask(
         bool, typer.Option("--local", help="Answer in this process even when a server is running.")
     ] = False,
     host: Annotated[
-        str | None, typer.Option(help="Where a running assistant is looked for [default: DEBATE_HOST, 127.0.0.1].")
+        str | None, typer.Option(help="Where a running assistant is looked for (default: DEBATE_HOST, or 127.0.0.1).")
     ] = None,
     port: Annotated[
-        int | None, typer.Option(min=1, max=65535, help="Its port [default: DEBATE_PORT, 8000].")
+        int | None, typer.Option(min=1, max=65535, help="Its port (default: DEBATE_PORT, or 8000).")
     ] = None,
 ) -> None:
     """Answer QUESTION with the best passages of the articles.
@@ -103,7 +103,7 @@ def ask(
         url = server_url(host or config.host, port or config.port)
         response = ask_running_server(url, config, request)
         if response is not None:
-            errors.print(f"[dim]answered by the assistant serving at {url}[/dim]")
+            errors.print(f"[dim]answered by the assistant serving at {escape(url)}[/dim]")
     if response is None:
         response = _assistant(progress=not as_json).ask(request)
     if as_json:
@@ -115,9 +115,11 @@ def ask(
 @app.command()
 def serve(
     host: Annotated[
-        str | None, typer.Option(help="Address to bind [default: DEBATE_HOST, 127.0.0.1, this machine only].")
+        str | None, typer.Option(help="Address to bind (default: DEBATE_HOST, or 127.0.0.1: this machine only).")
     ] = None,
-    port: Annotated[int | None, typer.Option(min=1, max=65535, help="TCP port [default: DEBATE_PORT, 8000].")] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="TCP port (default: DEBATE_PORT, or 8000).")
+    ] = None,
 ) -> None:
     """Serve the chat page at / and the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
@@ -128,9 +130,9 @@ def serve(
     host, port = host or config.host, port or config.port
     if host not in ("127.0.0.1", "localhost", "::1"):
         errors.print(f"[yellow]warning:[/yellow] binding to {host} exposes the assistant beyond this machine")
-    app = create_app(_assistant())
     _log_requests()
-    uvicorn.run(app, host=host, port=port, log_level="info", log_config=None)
+    # uvicorn's own access lines would repeat the JSON ones, without the request id.
+    uvicorn.run(create_app(_assistant()), host=host, port=port, log_level="info", access_log=False)
 
 
 @app.command()

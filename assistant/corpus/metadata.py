@@ -115,7 +115,7 @@ def _byline_facts(text: str, blocks: tuple[Block, ...]) -> list[Fact]:
     for block in blocks[:_BYLINE_REACH]:
         if block.kind is BlockKind.NOTE:
             continue
-        found = _BYLINE.match(text, block.start, block.end)
+        found = _BYLINE.match(text[block.start : block.end])
         if not found:
             continue
         name = _as_name(re.split(r"\s+(?:on|at)\s+\d|,\s*\d|\s[-–—]\s", found.group("name"))[0])
