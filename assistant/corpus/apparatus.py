@@ -118,6 +118,13 @@ _STATUS_LINE = re.compile(
     r"^\W*(?:last )?(?:updated|revised|posted|published|modified)\s*:?\s*(?:on\s+)?[\w ,.]{0,30}\b(?:1\d|20)\d\d\W*$",
     re.IGNORECASE,
 )
+# A report's author line: "Name, Analyst in …", "Name, Senior Fellow at …".
+AUTHOR_LINE = re.compile(
+    r"^\s*(?P<name>[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]*){1,3}),\s+(?:senior\s+|chief\s+|principal\s+|legislative\s+)?"
+    r"(?:analyst|specialist|attorney|researcher|fellow|economist|director|professor|lecturer|correspondent|editor)\b"
+    r"[^.]{0,80}$",
+    re.IGNORECASE,
+)
 _IDENTIFIER = re.compile(r"\s*[A-Z]{1,6}[-\s]?\d{2,}[\w.\-]*\s*")  # a report or series number standing alone
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+")
 
@@ -147,7 +154,7 @@ _PAGE_MARKER = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_PREFIX = re.compile(r"(\d{1,4})\.?[ \t]+(?=[“\"‘(\[]?[A-Z])")
-_MIN_NUMBERED_PARAGRAPHS = 5
+_MIN_NUMBERED_PARAGRAPHS = 10  # an edition numbers dozens; an author numbers a short list
 _MIN_NUMBERED_WORDS = 25
 # An attribution closing an epigraph: a dash, a name in capitals, perhaps the work it is from.
 _ATTRIBUTION = re.compile(
@@ -403,8 +410,8 @@ def _interrupts_sentence(m: _Marking, i: int) -> bool:
 
 
 def _contact_lines(m: _Marking) -> None:
-    """Contact, download and follow-us lines, bare links and report numbers, and boilerplate labels,
-    beside other boilerplate."""
+    """Contact, download and follow-us lines, bare links, report numbers, a report's author line and
+    boilerplate labels, beside other boilerplate."""
     changed = True
     while changed:
         changed = False
@@ -412,7 +419,12 @@ def _contact_lines(m: _Marking) -> None:
             if not m.free(i, headings=True) or len(_words(content)) > 30:
                 continue
             near = [j for j in (i - 1, i + 1) if 0 <= j < len(m.texts) and m.taken(j)]
-            contact = _CONTACT.search(content) or _URL.fullmatch(content.strip()) or _IDENTIFIER.fullmatch(content)
+            contact = (
+                _CONTACT.search(content)
+                or _URL.fullmatch(content.strip())
+                or _IDENTIFIER.fullmatch(content)
+                or AUTHOR_LINE.match(content)
+            )
             label = _BOILERPLATE_LABEL.match(content) and i + 1 in near
             if (contact and near) or label:
                 m.mark(i, BOILERPLATE, headings=True)

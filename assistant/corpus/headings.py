@@ -141,7 +141,7 @@ def mark_headings(text: str, blocks: tuple[Block, ...], headings_marked: bool) -
     blocks = _contents_apart(text, blocks, headings_marked)
     if headings_marked:
         blocks = _bylines_apart(text, _datelines_apart(text, blocks))
-        return _title_page_apart(_join_marked_ordinals(text, blocks))
+        return _empty_sections_apart(text, _title_page_apart(_join_marked_ordinals(text, blocks)), marked=True)
     return _plain_headings(text, blocks)
 
 
@@ -339,7 +339,7 @@ def _plain_headings(text: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
             i = heading.last
         joined.append(block)
         i += 1
-    return _empty_sections_apart(text, tuple(joined))
+    return _empty_sections_apart(text, tuple(joined), marked=False)
 
 
 def _ordinal_headings(text: str, blocks: tuple[Block, ...]) -> list[_Heading]:
@@ -418,27 +418,30 @@ def _continues_sentence(text: str, previous: Block | None) -> bool:
     return _OPEN_ENDING.search(ending) is not None and not _is_upper(ending)
 
 
-def _empty_sections_apart(text: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-    """A heading with no prose of its own before the next heading of its level or an outer one (only
-    short lines such as a signature and a date, or notes) is no section: a bare ordinal or a line in
-    capitals becomes APPARATUS, another line a paragraph."""
+def _empty_sections_apart(text: str, blocks: tuple[Block, ...], marked: bool) -> tuple[Block, ...]:
+    """A heading with nothing of its own before the next heading of its level or an outer one is no
+    section. In plain text only prose counts (not short lines such as a signature and a date, nor
+    the notes that close a chapter); such a heading becomes APPARATUS when it is an ordinal, set in
+    capitals or marked up, else a paragraph."""
     result = list(blocks)
     for i, block in enumerate(blocks):
         if block.kind is not BlockKind.HEADING:
             continue
-        has_prose = False
+        has_text = False
         for following in blocks[i + 1 :]:
             if following.kind is BlockKind.HEADING:
-                has_prose = has_prose or following.level > block.level
+                has_text = has_text or following.level > block.level
                 break
-            if following.kind is BlockKind.NOTE:
+            if following.kind is BlockKind.NOTE and not marked:
                 break
-            has_prose = has_prose or (following.kind in _BODY and _is_prose(text[following.start : following.end]))
-        if has_prose:
+            content = text[following.start : following.end]
+            has_text = has_text or (following.kind is BlockKind.NOTE or following.kind in _BODY and _is_prose(content))
+            has_text = has_text or (marked and following.kind in _BODY)
+        if has_text:
             continue
         content = text[block.start : block.end]
-        kind = BlockKind.APPARATUS if _ordinal(content) or _is_upper(content) else BlockKind.PARAGRAPH
-        result[i] = Block(kind, block.start, block.end, 0, block.page)
+        kind = BlockKind.APPARATUS if marked or _ordinal(content) or _is_upper(content) else BlockKind.PARAGRAPH
+        result[i] = Block(kind, block.start, block.end, block.level if marked else 0, block.page)
     return tuple(result)
 
 

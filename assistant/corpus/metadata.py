@@ -11,18 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from assistant.corpus.apparatus import HEADER_FIELD, TITLE_PAGE
+from assistant.corpus.apparatus import AUTHOR_LINE, HEADER_FIELD, TITLE_PAGE
 from assistant.corpus.document import Block, BlockKind, Fact, Metadata
 
 SIDECAR = "sidecar"
 E_BOOK_HEADER = "e-book header"
 BYLINE = "byline"
 TITLE_PAGE_SOURCE = "title page"
+INTRODUCTION = "introduction"
 # Not a citation field: a date the text gives for the e-text's own release, posting or update.
 # :func:`resolve` uses it to refuse the same year when format metadata offers it as the work's.
 RELEASED = "released"
 # What the text states, as opposed to what a format's metadata says (see :func:`resolve`).
-_TEXT_SOURCES = (E_BOOK_HEADER, BYLINE, TITLE_PAGE_SOURCE)
+_TEXT_SOURCES = (E_BOOK_HEADER, BYLINE, TITLE_PAGE_SOURCE, INTRODUCTION)
 
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _ROMAN_YEAR = re.compile(r"\b(M{1,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\b\.?")
@@ -59,6 +60,8 @@ _EBOOK_OF = re.compile(
 _BYLINE = re.compile(r"^\W*(?:by|written by)\s+(?P<name>[^\n•·|]+)", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"^(?:himself|herself|themselves|itself|the author|an? |the same\b)", re.IGNORECASE)
 _MAX_NAME_WORDS = 8
+_MIN_TITLE_CHARS = 4
+_PUBLISHED_IN = r"was\s+(?:first\s+)?published\s+in\s+(1\d{3}|20\d\d)\b"
 # A title that is a file's label or a template's, not the work's.
 _LABEL_TITLE = re.compile(
     r"\btemplate\b|\buntitled\b|^document\s*\d*$|^microsoft\b|\.(?:docx?|pdf|txt|html?|epub|indd|rtf)$|"
@@ -79,8 +82,22 @@ def _as_name(value: str) -> str:
 
 def text_facts(text: str, blocks: tuple[Block, ...]) -> tuple[Fact, ...]:
     """Facts the text itself states, most trustworthy first: e-book header fields, the header's
-    "EBook of TITLE, by AUTHOR" line, a byline, the title page's title and year."""
-    return (*_header_facts(text, blocks), *_byline_facts(text, blocks), *_title_page_facts(text, blocks))
+    "EBook of TITLE, by AUTHOR" line, a byline, the title page's title and year, and the year an
+    introduction says the work was published."""
+    facts = [*_header_facts(text, blocks), *_byline_facts(text, blocks), *_title_page_facts(text, blocks)]
+    return (*facts, *_stated_publication(text, [f.value for f in facts if f.field == "title"]))
+
+
+def _stated_publication(text: str, titles: list[str]) -> list[Fact]:
+    """The year an introduction says the work was published ("_Liberty_ was published in 1859")."""
+    for title in titles:
+        core = re.sub(r"^(?:on|the|an?)\s+", "", title.strip(), flags=re.IGNORECASE).rstrip(".")
+        if len(core) < _MIN_TITLE_CHARS:
+            continue
+        found = re.search(rf"[_*“\"]?{re.escape(core)}[_*”\"]?,?\s+{_PUBLISHED_IN}", text)
+        if found:
+            return [Fact("year", found.group(1), INTRODUCTION)]
+    return []
 
 
 def _header_facts(text: str, blocks: tuple[Block, ...]) -> list[Fact]:
@@ -111,7 +128,8 @@ def _header_facts(text: str, blocks: tuple[Block, ...]) -> list[Fact]:
 
 def _byline_facts(text: str, blocks: tuple[Block, ...]) -> list[Fact]:
     """A "By NAME" or "Written by NAME" line near the top: its name is the author's (a translator's
-    or editor's credit reads "Translated by", "Edited by" and is not taken)."""
+    or editor's credit reads "Translated by", "Edited by" and is not taken); else a report's closing
+    author line ("NAME, Analyst in …")."""
     for block in blocks[:_BYLINE_REACH]:
         if block.kind is BlockKind.NOTE:
             continue
@@ -121,7 +139,9 @@ def _byline_facts(text: str, blocks: tuple[Block, ...]) -> list[Fact]:
         name = _as_name(re.split(r"\s+(?:on|at)\s+\d|,\s*\d|\s[-–—]\s", found.group("name"))[0])
         if name and not _NOT_A_NAME.match(name) and len(name.split()) <= _MAX_NAME_WORDS and name[0].isupper():
             return [Fact("author", name, BYLINE)]
-    return []
+    tail = [b for b in blocks[-_BYLINE_REACH:] if b.kind is not BlockKind.NOTE]
+    closing = (AUTHOR_LINE.match(text[b.start : b.end]) for b in tail)
+    return [Fact("author", _as_name(found.group("name")), BYLINE) for found in closing if found][:1]
 
 
 def _title_page_facts(text: str, blocks: tuple[Block, ...]) -> list[Fact]:

@@ -51,7 +51,8 @@ def _markers_in(text: str, start: int, end: int) -> Iterator[NoteMark]:
     """Markers inside ``text[start:end]``, in order; where two shapes overlap the first wins."""
     found: list[NoteMark] = []
     for match in _GLUED.finditer(text, start, end):
-        found.append(NoteMark(match.start(1), match.end(1), match.group(1)))
+        if not _inside_parentheses(text, start, match.start()):
+            found.append(NoteMark(match.start(1), match.end(1), match.group(1)))
     for match in _SHAPED.finditer(text, start, end):
         line_start = text.rfind("\n", start, match.start()) + 1 or start
         before = text[max(line_start, start) : match.start()]
@@ -65,6 +66,12 @@ def _markers_in(text: str, start: int, end: int) -> Iterator[NoteMark]:
         if mark.start >= taken_until:
             taken_until = mark.end
             yield mark
+
+
+def _inside_parentheses(text: str, start: int, at: int) -> bool:
+    """A number glued to an abbreviation inside a parenthesis (``(Exod.32 1,2)``, ``(Lib.2. Ch.6)``)
+    is a reference, not a footnote marker."""
+    return text.rfind("(", start, at) > text.rfind(")", start, at)
 
 
 def footnotes(text: str) -> tuple[str, ...]:
