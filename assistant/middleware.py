@@ -26,6 +26,8 @@ class BodyLimit:
     The body is read here, whole, before the route runs: a body sent in chunks declares no length,
     and a route that meets the limit half-way through its read would answer 400, not 413."""
 
+    DRAIN_FACTOR = 16  # a refused body is read and dropped up to this many times the limit
+
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
@@ -36,6 +38,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._drain(receive, 0, int(declared))
             await self._refuse(send)
             return
         messages: list[Message] = []
@@ -47,6 +50,8 @@ class BodyLimit:
                 break
             received += len(message.get("body", b""))
             if received > self.max_bytes:
+                if message.get("more_body", False):
+                    await self._drain(receive, received)
                 await self._refuse(send)
                 return
             if not message.get("more_body", False):
@@ -57,12 +62,24 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
+    async def _drain(self, receive: Receive, received: int, declared: int = 0) -> None:
+        """Read and drop the rest of a refused body, within a bound: a client still sending when the
+        server answers and closes gets a reset connection, and loses the 413 it was sent."""
+        bound = self.DRAIN_FACTOR * self.max_bytes
+        if declared > bound:
+            return
+        while received <= bound:
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                return
+            received += len(message.get("body", b""))
+
     async def _refuse(self, send: Send) -> None:
         body = json.dumps({"detail": f"request body over the {self.max_bytes}-byte limit"}).encode()
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),  # the rest of the body is not read
+            (b"connection", b"close"),  # what is left of the body is not read
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -37,7 +37,7 @@ _NAMED = re.compile(
     rf"(?P<word>(?i:{_DIVISIONS}))\.?\s+(?P<number>\d{{1,3}}|{_ROMAN}|(?i:{_ORDINAL_WORDS}))\b[.:]?(?P<rest>.*)",
     re.DOTALL,
 )
-_NUMBERED = re.compile(rf"(?P<number>{_ROMAN})(?:\.(?P<rest>\s.*)?|(?P<bare>))", re.DOTALL)
+_NUMBERED = re.compile(rf"(?P<number>{_ROMAN})(?:\.(?P<rest>\s.*)?)?", re.DOTALL)
 # A contents line's page number: after a wide gap, a tab or dot leaders, at the line's end.
 # A lettered or numbered subdivision (``A``, ``2.``) under an ordinal heading, not its title.
 _ENUMERATOR = re.compile(r"(?:[A-Za-z]|\d{1,3})[.)]?")
@@ -307,11 +307,12 @@ class _Heading:
 
 
 def _plain_headings(text: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Ordinal headings first (they set the document's style), then short lines in that style;
+    each heading becomes one block with its level, and headings with nothing under them go."""
     found = _in_the_house_style(text, blocks, _ordinal_headings(text, blocks))
     upper_only = len(found) >= 2
     taken = {i for h in found for i in range(h.first, h.last + 1)}
     body = [i for i, b in enumerate(blocks) if b.kind in _BODY or b.kind is BlockKind.NOTE]
-    title = next((i for i, b in enumerate(blocks) if b.kind is not BlockKind.APPARATUS), None)
     result = list(blocks)
     for position, i in enumerate(body):
         block = blocks[i]
@@ -323,7 +324,7 @@ def _plain_headings(text: str, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         if _field_list(text, blocks, i) or _continues_sentence(text, previous):
             continue
         following_text = text[following.start : following.end] if following else None
-        if i == title and _looks_like_heading(content, following_text, upper_only=False):
+        if i == 0 and _looks_like_heading(content, following_text, upper_only=False):
             result[i] = Block(BlockKind.TITLE, block.start, block.end, block.level or 1, block.page)
         elif _looks_like_heading(content, following_text, upper_only):
             found.append(_Heading(i, i, _UNNUMBERED, False))
@@ -435,7 +436,7 @@ def _empty_sections_apart(text: str, blocks: tuple[Block, ...], marked: bool) ->
             if following.kind is BlockKind.NOTE and not marked:
                 break
             content = text[following.start : following.end]
-            has_text = has_text or (following.kind is BlockKind.NOTE or following.kind in _BODY and _is_prose(content))
+            has_text = has_text or following.kind is BlockKind.NOTE or (following.kind in _BODY and _is_prose(content))
             has_text = has_text or (marked and following.kind in _BODY)
         if has_text:
             continue

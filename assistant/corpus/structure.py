@@ -229,7 +229,7 @@ def analyse(extracted: Extracted, sidecar: Mapping[str, object], fallback_title:
     blocks = notes.mark_note_bodies(text, blocks)
     blocks = headings.mark_headings(text, blocks, extracted.headings_marked)
     facts = (*extracted.facts, *metadata.text_facts(text, blocks), *_first_line_title(text, blocks))
-    meta, provenance = metadata.resolve(facts, sidecar, fallback_title)
+    meta, provenance = metadata.resolve(facts, sidecar, fallback_title, text=text)
     editorial = apparatus.editorial_blocks(text, blocks, meta)
     marks = _all_markers(extracted.notes, notes.find_markers(text, blocks))
     sections = headings.outline(text, blocks)
