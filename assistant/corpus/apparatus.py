@@ -26,6 +26,7 @@ BOILERPLATE = "boilerplate"
 TITLE_PAGE = "title page"
 CONTENTS = "contents"
 NUMBER = "number"
+LETTER = "letter"  # a letter's salutation: it frames the text and argues nothing
 
 # --- e-book delimiters and header -------------------------------------------------------------
 
@@ -161,6 +162,11 @@ _ATTRIBUTION = re.compile(
     r"(?<=[.!?;”’\"])\s*(?:--|[—―])\s*(?P<name>(?:[A-Z][\w.'’\-]+|von|van|de|du|la|le)(?:\s+(?:[A-Z][\w.'’\-]+|von|van|de|du|la|le)){0,4})"
     r"(?:\s*[:,]\s*[^—]{0,120})?\W*$"
 )
+_SALUTATION = re.compile(
+    r"^\W*(?:to (?:the|my|all|our)\b|(?:my )?dear\b|(?:dear )?sirs?\b|gentlemen\b|madam\b)[^.!?\n]{0,100}[:,]\s*$",
+    re.IGNORECASE,
+)
+_MAX_SALUTATION_WORDS = 16
 _MAX_EPIGRAPH_WORDS = 80
 _MAX_TITLE_PAGE_BLOCKS = 25
 _MAX_ENTRY_WORDS = 40
@@ -440,6 +446,20 @@ def _the_end(m: _Marking) -> None:
             m.mark(i, BOILERPLATE, headings=True)
 
 
+def _salutations(m: _Marking) -> None:
+    """A salutation ("To the People of …:", "Dear Sir,") where a text opens — the first body block,
+    or the first after a heading — frames a letter or address; the argument starts after it."""
+    opening = True
+    for i, content in enumerate(m.texts):
+        kind = m.blocks[i].kind
+        if kind in (BlockKind.HEADING, BlockKind.TITLE) or m.taken(i):
+            opening = opening or kind in (BlockKind.HEADING, BlockKind.TITLE)
+            continue
+        if opening and _SALUTATION.match(content) and len(_words(content)) <= _MAX_SALUTATION_WORDS:
+            m.mark(i, LETTER)
+        opening = False
+
+
 def _epigraphs(m: _Marking) -> None:
     """A short paragraph signed with a dash and another's name ("…diversity.--WILHELM VON HUMBOLDT:
     _Sphere and Duties of Government_.") is an epigraph: a quotation, not the author's words."""
@@ -460,6 +480,7 @@ _RULES: tuple[Callable[[_Marking], None], ...] = (
     _bare_numbers,
     _contact_lines,
     _the_end,
+    _salutations,
     _epigraphs,
 )
 

@@ -170,8 +170,13 @@ def _year(value: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _letters(value: str) -> str:
+    return "".join(c for c in value.casefold() if c.isalnum())
+
+
 def _shown(title: str, text: str | None) -> bool:
-    return text is None or _SPACE.sub(" ", title).casefold() in _SPACE.sub(" ", text).casefold()
+    """The title stands in the text, whatever punctuation or line breaks a reader joined it with."""
+    return text is None or _letters(title) in _letters(text)
 
 
 def resolve(

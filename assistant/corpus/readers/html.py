@@ -108,6 +108,8 @@ _NOTE_LABEL = re.compile(r"^\s*[\[(]?(\d{1,3}|[*†‡§¶]{1,3})[\])]?[.:]?(?=\
 _SYMBOL_NOTE = re.compile(r"^\s*([*†‡§]{1,3})\s+\S")
 _MAX_BOLD_HEADING_CHARS = 100
 _MAX_BOLD_HEADING_WORDS = 14
+_MAX_SIGNATURE_WORDS = 5
+_SIGNATURE_DASHES = re.compile(r"^[\W\u2060]+|[\W\u2060]+$")
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _SPACE = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
@@ -159,6 +161,10 @@ def _add_root(builder: TextBuilder, root: Tag, document: str | None) -> None:
         year = _YEAR.search(bridgehead.get_text(" "))
         if year:
             builder.fact("year", year.group(1), "html bridgehead")
+    for signature in root.find_all(_is_signature):
+        name = _SIGNATURE_DASHES.sub("", signature.get_text(" ", strip=True))
+        if 0 < len(name.split()) <= _MAX_SIGNATURE_WORDS:
+            builder.fact("author", name, "html signature")
     # A book's chapter has no site header or footer: there, every header and footer is the chapter's.
     book = document is not None
     context = _Context(document=document, sectioned=book, bold_headings=root.find(list(_HEADINGS)) is None)
@@ -238,8 +244,9 @@ def _inner_context(tag: Tag, context: _Context) -> _Context:
 
 
 def _leaf_kind(tag: Tag, context: _Context) -> BlockKind:
-    """A block element holding only inline content: contents entries and bylines are apparatus."""
-    if _is_contents(tag) or _is_short_byline(tag):
+    """A block element holding only inline content: contents entries, bylines and a letter's
+    furniture (bridgehead, salutation, signature) are apparatus."""
+    if _is_contents(tag) or _is_short_byline(tag) or _is_letter_furniture(tag):
         return BlockKind.APPARATUS
     if _is_bold_heading(tag, context):
         return BlockKind.HEADING
@@ -350,6 +357,16 @@ def _note_label(tag: Tag, content: str) -> str | None:
 
 def _is_bridgehead(tag: Tag) -> bool:
     return "bridgehead" in attribute_words(tag, "epub:type", "class")
+
+
+def _is_signature(tag: Tag) -> bool:
+    return "signature" in attribute_words(tag, "epub:type", "class")
+
+
+def _is_letter_furniture(tag: Tag) -> bool:
+    """The parts of a letter or dispatch that frame the text: who it is from and to, where and when."""
+    frames = {"bridgehead", "salutation", "valediction", "dateline", "signature"}
+    return bool(frames.intersection(attribute_words(tag, "epub:type", "class")))
 
 
 def _is_contents(tag: Tag) -> bool:
