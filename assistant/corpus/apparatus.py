@@ -687,4 +687,12 @@ def editorial_blocks(text: str, blocks: tuple[Block, ...], meta: Metadata) -> fr
     surnames = author_surnames(meta.author)
     editorial = _front_matter_editorial(text, blocks, surnames)
     editorial |= _leading_editorial(text, blocks, surnames, editorial)
+    editorial |= _before_handover(text, blocks, body)
     return frozenset(editorial)
+
+
+def _before_handover(text: str, blocks: tuple[Block, ...], body: list[int]) -> set[int]:
+    """Everything up to the first line that hands the text to its author ("… delivered the opinion
+    of the Court") frames it — a syllabus, a caption — and is not the author's."""
+    handover = next((i for i in body if _HANDS_OVER.search(text[blocks[i].start : blocks[i].end])), None)
+    return set() if handover is None else {i for i in body if i <= handover and blocks[i].kind is not BlockKind.QUOTE}

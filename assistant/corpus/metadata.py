@@ -17,6 +17,7 @@ from assistant.corpus.document import Block, BlockKind, Fact, Metadata
 SIDECAR = "sidecar"
 E_BOOK_HEADER = "e-book header"
 BYLINE = "byline"
+OPINION_LINE = "opinion line"
 TITLE_PAGE_SOURCE = "title page"
 INTRODUCTION = "introduction"
 # Not a citation field: a date the text gives for the e-text's own release, posting or update.
@@ -31,6 +32,11 @@ _MIN_ROMAN_YEAR_LETTERS = 4  # "MDC" may be a word; "MDCCCLIX" is a year
 _ROMAN = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 _HEADER_REACH = 40  # blocks: a distributor's header sits at the very top
 _BYLINE_REACH = 30
+_TITLE_DATE = re.compile(r"\((?:[A-Za-z]+\.? )?(1[0-9]{3}|20[0-9]{2})\)\s*$")  # "… (February 1848)"
+_DELIVERED = re.compile(
+    r"(?m)^[ \t]*(?P<name>(?:(?:CHIEF )?JUSTICE|(?:Chief )?Justice|LORD|Lord|LADY|Lady|JUDGE|Judge)\s+[A-Z][\w.'’\- ]{1,60}?)"
+    r"\s+delivered the (?:opinion|judg(?:e)?ment)\b"
+)
 _SPACE = re.compile(r"\s+")
 
 # Header fields that name the work, its author, or its first publication; release, posting and
@@ -84,8 +90,20 @@ def text_facts(text: str, blocks: tuple[Block, ...]) -> tuple[Fact, ...]:
     """Facts the text itself states, most trustworthy first: e-book header fields, the header's
     "EBook of TITLE, by AUTHOR" line, a byline, the title page's title and year, and the year an
     introduction says the work was published."""
-    facts = [*_header_facts(text, blocks), *_byline_facts(text, blocks), *_title_page_facts(text, blocks)]
+    facts = [
+        *_header_facts(text, blocks),
+        *_byline_facts(text, blocks),
+        *_opinion_facts(text),
+        *_title_page_facts(text, blocks),
+    ]
     return (*facts, *_stated_publication(text, [f.value for f in facts if f.field == "title"]))
+
+
+def _opinion_facts(text: str) -> list[Fact]:
+    """A court's opinion names its writer: "CHIEF JUSTICE ROBERTS delivered the opinion of the
+    Court." The first such line is the opinion of the court; later ones are separate opinions."""
+    found = _DELIVERED.search(text)
+    return [Fact("author", _as_name(found.group("name")), OPINION_LINE)] if found else []
 
 
 def _stated_publication(text: str, titles: list[str]) -> list[Fact]:
@@ -190,6 +208,7 @@ def resolve(
     - the year is the work's: a year the text states (title page, e-book header) beats a format's
       metadata date, which is usually the file's or the edition's; a metadata year that the text
       gives as its e-text's release, posting or update date is refused; no year beats a wrong one;
+    - with no year stated anywhere, a date closing the title ("… (February 1848)") gives it;
     - a title that looks like a file label or a template (or, when ``text`` is given, that the text
       never shows) loses to one that does not; the file name is the last resort.
     """
@@ -212,6 +231,10 @@ def resolve(
     if "title" not in values:
         values["title"] = fallback_title
         provenance["title"] = "file name"
+    dated = _TITLE_DATE.search(str(values["title"]))
+    if "year" not in values and dated and int(dated.group(1)) not in released:
+        values["year"] = int(dated.group(1))
+        provenance["year"] = "title"
     year = values.get("year")
     if year is not None and not isinstance(year, int):
         values["year"] = _year(str(year))

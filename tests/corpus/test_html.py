@@ -72,7 +72,7 @@ def test_hgroup_is_one_heading_and_the_bridgehead_gives_the_year() -> None:
     headings = [b for b in extracted.blocks if b.kind is BlockKind.HEADING]
     assert len(headings) == 1
     assert heading_title(extracted.text, headings[0]) == "VI Concerning Dangers from Dissensions Between the States"
-    assert any(p.startswith("Hamilton: For The Independent Journal") for p in _spans(extracted, BlockKind.PARAGRAPH))
+    assert any(p.startswith("Hamilton: For The Independent Journal") for p in _spans(extracted, BlockKind.APPARATUS))
     assert ("year", "1787", "html bridgehead") in [(f.field, f.value, f.source) for f in extracted.facts]
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.corpus.apparatus import mark_apparatus
-from assistant.corpus.document import Fact
+from assistant.corpus.document import Fact, Voice
 from assistant.corpus.library import parse_document
 from assistant.corpus.metadata import RELEASED, resolve, roman_value, text_facts
 from assistant.corpus.passages import ChunkingSettings
@@ -123,3 +125,36 @@ def test_the_sidecar_wins_and_provenance_says_so() -> None:
 def test_without_any_title_the_file_name_is_used() -> None:
     meta, provenance = resolve([], {}, "my-file")
     assert (meta.title, provenance["title"]) == ("my-file", "file name")
+
+
+def test_a_courts_opinion_names_its_writer_and_what_precedes_the_handover_is_not_theirs() -> None:
+    text = (
+        "Syllabus\n\nThe court held that the statute applies to every case brought before it today.\n\n"
+        "No. 12-345\n\nCHIEF JUSTICE SMITH delivered the opinion of the Court.\n\n"
+        "We consider whether the statute applies, and we hold that it does in every such case.\n"
+    )
+    document = parse_document(Path("opinion.txt"), text.encode(), ChunkingSettings(), {})
+    assert document.meta.author == "Chief Justice Smith"
+    assert document.provenance["author"] == "opinion line"
+    opinion = text.index("We consider")
+    assert [p.voice for p in document.passages if p.start >= opinion] == [Voice.AUTHOR]
+    assert all(p.voice is Voice.EDITORIAL for p in document.passages if p.start < opinion)
+
+
+def test_a_date_closing_the_title_gives_the_year_when_nothing_else_does() -> None:
+    text = "---\ntitle: A Manifesto (March 1871)\n---\n\n## Part one\n\nA sentence of the work itself.\n"
+    document = parse_document(Path("m.md"), text.encode(), ChunkingSettings(), {})
+    assert document.meta.year == 1871 and document.provenance["year"] == "title"
+
+
+def test_a_letters_salutation_and_signature_frame_it_and_the_signature_names_the_author() -> None:
+    html = (
+        '<html><body><section epub:type="chapter"><h2>Letter</h2><p>To the Readers of the Gazette:</p>'
+        "<p>I write to you today about the harbour, which must be dredged before the winter.</p>"
+        '<footer><p epub:type="z3998:signature">Cato</p></footer></section></body></html>'
+    )
+    document = parse_document(Path("letter.xhtml"), html.encode(), ChunkingSettings(), {})
+    assert document.meta.author == "Cato" and document.provenance["author"] == "html signature"
+    salutation = next(p for p in document.passages if p.text.startswith("To the Readers"))
+    assert salutation.voice is Voice.APPARATUS
+    assert [p.voice for p in document.passages if p.text.startswith("I write")] == [Voice.AUTHOR]
