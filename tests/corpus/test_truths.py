@@ -116,6 +116,22 @@ CHECKS: dict[Callable[[Truth], None], Callable[[Truth], bool]] = {
 }
 
 
+# What the file itself does not state, so that no general rule can read it (a sidecar supplies it).
+# Strict: the day a rule reads it right, the case fails until it is taken off this list.
+KNOWN_MISSES = {
+    "federalist-papers-se-endnotes.xhtml:author": "only note bodies: no metadata, title page or byline names "
+    "the authors (the notes' own signatures sign notes, not the file)",
+    "federalist-papers-se-endnotes.xhtml:year": "no date anywhere in the file",
+    "machiavelli-1532-the-prince-pg1232.epub:year": "1532 is not in the file (it says the work was written in "
+    "1513); the package's date is the e-book's 2006 release, rightly refused",
+    "goldman-1924-my-disillusionment-in-russia-afterword.html:author": "a chapter file with no metadata or byline",
+    "goldman-1924-my-disillusionment-in-russia-afterword.html:year": "a chapter file with no date",
+    "marx-engels-1848-communist-manifesto.md:title": "the file calls itself 'The Communist Manifesto (February "
+    "1848)'; 'Manifesto of the Communist Party' is nowhere in it",
+    "marx-engels-1848-communist-manifesto.md:author": "no byline or metadata names the authors",
+}
+
+
 def cases() -> Iterator[object]:
     for truth in load_truths():
         if truth.skip_reason_contains:
@@ -123,7 +139,10 @@ def cases() -> Iterator[object]:
             continue
         for check, applies in CHECKS.items():
             if applies(truth):
-                yield pytest.param(truth, check, id=f"{truth.file}:{check.__name__.removeprefix('check_')}")
+                case = f"{truth.file}:{check.__name__.removeprefix('check_')}"
+                miss = KNOWN_MISSES.get(case)
+                marks = [pytest.mark.xfail(strict=True, reason=miss)] if miss else []
+                yield pytest.param(truth, check, id=case, marks=marks)
 
 
 @pytest.mark.parametrize(("truth", "check"), list(cases()))
