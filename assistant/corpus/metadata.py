@@ -34,8 +34,8 @@ _HEADER_REACH = 40  # blocks: a distributor's header sits at the very top
 _BYLINE_REACH = 30
 _TITLE_DATE = re.compile(r"\((?:[A-Za-z]+\.? )?(1[0-9]{3}|20[0-9]{2})\)\s*$")  # "… (February 1848)"
 _DELIVERED = re.compile(
-    r"(?m)^[ \t]*(?P<name>(?:(?:CHIEF )?JUSTICE|(?:Chief )?Justice|LORD|Lord|LADY|Lady|JUDGE|Judge)\s+[A-Z][\w.'’\- ]{1,60}?)"
-    r"\s+delivered the (?:opinion|judg(?:e)?ment)\b"
+    r"(?m)^[ \t]*(?P<name>(?:(?:CHIEF )?JUSTICE|(?:Chief )?Justice|LORD|Lord|LADY|Lady|JUDGE|Judge)"
+    r"\s+[A-Z][\w.'’\- ]{1,60}?)\s+delivered the (?:opinion|judg(?:e)?ment)\b"
 )
 _SPACE = re.compile(r"\s+")
 
