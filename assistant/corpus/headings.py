@@ -451,17 +451,25 @@ def _is_prose(content: str) -> bool:
     return len(content) >= _MIN_PROSE_CHARS or "\n" in content.strip() or len(_LOWER_WORD.findall(content)) >= 3
 
 
+def _named_division(title: str) -> bool:
+    ordinal = _ordinal(title)
+    return ordinal is not None and ordinal.kind != "#"
+
+
 def outline(text: str, blocks: tuple[Block, ...]) -> tuple[Section, ...]:
-    """Sections in document order, each with its path from the outermost enclosing heading."""
+    """Sections in document order, each with its path from the outermost enclosing heading. A named
+    division (``CHAPTER I``) nests only in another named division (``PART I``), never in an
+    unnumbered heading that happens to stand above it (a work's title, an editor's note)."""
     sections: list[Section] = []
-    stack: list[tuple[int, str]] = []
+    stack: list[tuple[int, str, bool]] = []
     for block in blocks:
         if block.kind is not BlockKind.HEADING:
             continue
         title = heading_title(text, block)
         level = block.level or 1
-        while stack and stack[-1][0] >= level:
+        division = _named_division(title)
+        while stack and (stack[-1][0] >= level or (division and not stack[-1][2])):
             stack.pop()
-        stack.append((level, title))
-        sections.append(Section(title, block.start, level, tuple(t for _, t in stack), block.page))
+        stack.append((level, title, division))
+        sections.append(Section(title, block.start, level, tuple(t for _, t, _ in stack), block.page))
     return tuple(sections)

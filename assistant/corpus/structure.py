@@ -233,7 +233,7 @@ def analyse(extracted: Extracted, sidecar: Mapping[str, object], fallback_title:
     editorial = apparatus.editorial_blocks(text, blocks, meta)
     marks = _all_markers(extracted.notes, notes.find_markers(text, blocks))
     sections = headings.outline(text, blocks)
-    paragraphs = _paragraphs(text, blocks, editorial, marks, meta)
+    paragraphs = _paragraphs(text, blocks, sections, editorial, marks, meta)
     return Structure(meta, provenance, sections, paragraphs, notes.link(blocks, marks), marks, blocks)
 
 
@@ -244,23 +244,25 @@ def _all_markers(marked: tuple[NoteMark, ...], found: tuple[NoteMark, ...]) -> t
 
 
 def _paragraphs(
-    text: str, blocks: tuple[Block, ...], editorial: frozenset[int], marks: tuple[NoteMark, ...], meta: Metadata
+    text: str,
+    blocks: tuple[Block, ...],
+    sections: tuple[Section, ...],
+    editorial: frozenset[int],
+    marks: tuple[NoteMark, ...],
+    meta: Metadata,
 ) -> tuple[Paragraph, ...]:
+    """Body blocks annotated, each under the last section that starts before it."""
     known = _known_speakers(text)
+    by_start = {s.start: s for s in sections}
     paragraphs: list[Paragraph] = []
     section, path = meta.title, ()
-    stack: list[tuple[int, str]] = []
     previous: Paragraph | None = None
     previous_block: Block | None = None
     for index, block in enumerate(blocks):
         if block.kind is BlockKind.TITLE:
             continue
         if block.kind is BlockKind.HEADING:
-            section = headings.heading_title(text, block)
-            while stack and stack[-1][0] >= (block.level or 1):
-                stack.pop()
-            stack.append((block.level or 1, section))
-            path = tuple(t for _, t in stack)
+            section, path = by_start[block.start].title, by_start[block.start].path
             previous = previous_block = None
             continue
         content = text[block.start : block.end]

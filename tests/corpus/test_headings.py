@@ -227,3 +227,11 @@ def test_marked_bylines_datelines_and_contents_are_no_sections() -> None:
     )
     assert [s.title for s in outline(text, blocks)] == ["THE WORK", "I. The First"]
     assert blocks[3].kind is BlockKind.APPARATUS
+
+
+def test_a_named_division_nests_only_in_another_division() -> None:
+    text = "# A Note on This Edition\n\nProse of the note.\n\n## PART I. OF MAN\n\n### CHAPTER I. OF SENSE\n\nBody.\n"
+    document = parse_document(Path("book.md"), text.encode(), ChunkingSettings(), {})
+    paths = [s.path for s in document.sections]
+    assert paths[1:] == [("PART I. OF MAN",), ("PART I. OF MAN", "CHAPTER I. OF SENSE")]
+    assert document.passages[-1].section_path == ("PART I. OF MAN", "CHAPTER I. OF SENSE")
