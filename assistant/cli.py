@@ -47,7 +47,7 @@ def settings() -> Settings:
     except ValidationError as err:
         prefix = Settings.model_config.get("env_prefix", "")
         problems = [
-            f"{prefix}{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}" for e in err.errors()
+            f"{prefix}{'__'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}" for e in err.errors()
         ]
         raise ConfigError("; ".join(problems)) from err
 
@@ -80,10 +80,11 @@ def ask(
         bool, typer.Option("--local", help="Answer in this process even when a server is running.")
     ] = False,
     host: Annotated[
-        str | None, typer.Option(help="Where a running assistant is looked for (default: DEBATE_HOST, or 127.0.0.1).")
+        str | None,
+        typer.Option(help="Where a running assistant is looked for (default: DEBATE_SERVER__HOST)."),
     ] = None,
     port: Annotated[
-        int | None, typer.Option(min=1, max=65535, help="Its port (default: DEBATE_PORT, or 8000).")
+        int | None, typer.Option(min=1, max=65535, help="Its port (default: DEBATE_SERVER__PORT, or 8000).")
     ] = None,
 ) -> None:
     """Answer QUESTION with the best passages of the articles.
@@ -100,7 +101,7 @@ def ask(
     config = settings()
     response = None
     if not local:
-        url = server_url(host or config.host, port or config.port)
+        url = server_url(host or config.server.host, port or config.server.port)
         response = ask_running_server(url, config, request)
         if response is not None:
             errors.print(f"[dim]answered by the assistant serving at {escape(url)}[/dim]")
@@ -115,10 +116,11 @@ def ask(
 @app.command()
 def serve(
     host: Annotated[
-        str | None, typer.Option(help="Address to bind (default: DEBATE_HOST, or 127.0.0.1: this machine only).")
+        str | None,
+        typer.Option(help="Address to bind (default: DEBATE_SERVER__HOST, 127.0.0.1: this machine)."),
     ] = None,
     port: Annotated[
-        int | None, typer.Option(min=1, max=65535, help="TCP port (default: DEBATE_PORT, or 8000).")
+        int | None, typer.Option(min=1, max=65535, help="TCP port (default: DEBATE_SERVER__PORT, or 8000).")
     ] = None,
 ) -> None:
     """Serve the chat page at / and the HTTP API (OpenAPI docs at /docs)."""
@@ -127,7 +129,7 @@ def serve(
     from assistant.api import create_app
 
     config = settings()
-    host, port = host or config.host, port or config.port
+    host, port = host or config.server.host, port or config.server.port
     if host not in ("127.0.0.1", "localhost", "::1"):
         errors.print(f"[yellow]warning:[/yellow] binding to {host} exposes the assistant beyond this machine")
     _log_requests()

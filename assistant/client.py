@@ -6,7 +6,6 @@ from __future__ import annotations
 import httpx
 
 from assistant.corpus.library import fingerprint
-from assistant.corpus.passages import ChunkingSettings
 from assistant.schemas import AskRequest, AskResponse
 from assistant.settings import Settings
 
@@ -30,8 +29,7 @@ def serves_same_corpus(url: str, settings: Settings) -> bool:
         return False
     if not isinstance(health, dict) or health.get("model") != settings.model:
         return False
-    chunking = ChunkingSettings(settings.max_passage_chars, settings.max_lead_in_chars)
-    return health.get("fingerprint") == fingerprint(settings.corpus_dir, chunking)
+    return health.get("fingerprint") == fingerprint(settings.corpus_dir)
 
 
 def ask_running_server(url: str, settings: Settings, request: AskRequest) -> AskResponse | None:

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import fields
 
 from assistant.corpus.document import Document, Passage
-from assistant.corpus.passages import ChunkingSettings
 from assistant.errors import IndexStateError, NotFound
-from assistant.index.build import is_fresh, open_store
+from assistant.index.build import open_store, stale_reason
 from assistant.index.derived import OutlineEntry
-from assistant.index.lexical import LexicalSettings
 from assistant.index.store import Store
 from assistant.prompts import Prompts
-from assistant.retrieval.options import Fusion
-from assistant.retrieval.ranker import Hit, Query, Ranker, RankingSettings
+from assistant.retrieval.ranker import Hit, Query, Ranker
 from assistant.schemas import (
     AskRequest,
     AskResponse,
@@ -36,12 +32,6 @@ from embeddings.encoder import Encoder
 log = logging.getLogger(__name__)
 
 
-def ranking_settings(settings: Settings) -> RankingSettings:
-    """The ranking knobs of the settings (the names are shared)."""
-    knobs = {f.name: getattr(settings, f.name) for f in fields(RankingSettings)}
-    return RankingSettings(**{**knobs, "fusion": Fusion(settings.fusion)})
-
-
 class Assistant:
     """Answers questions with verbatim passages of the corpus in ``settings.corpus_dir``."""
 
@@ -54,28 +44,24 @@ class Assistant:
         self._open()
 
     def _open(self) -> None:
-        lexical = LexicalSettings(self.settings.bm25_k1, self.settings.bm25_b)
-        store = open_store(
-            self.settings.corpus_dir, self.settings.data_dir, self.encoder, self._chunking, self._progress, lexical
-        )
-        self.ranker = Ranker(store, self.encoder, ranking_settings(self.settings))
+        s = self.settings
+        store = open_store(s.corpus_dir, s.data_dir, self.encoder, s.chunking, self._progress, s.lexical)
+        self.ranker = Ranker(store, self.encoder, s.ranking)
 
     @property
     def store(self) -> Store:
         """The index being served; swapped with the ranker in one assignment on refresh."""
         return self.ranker.store
 
-    @property
-    def _chunking(self) -> ChunkingSettings:
-        return ChunkingSettings(self.settings.max_passage_chars, self.settings.max_lead_in_chars)
-
     def refresh_if_stale(self) -> bool:
         """Rebuild and swap in a new index when the corpus folder changed; True when it did.
         Requests keep being answered from the old index, consistently, until the swap."""
         with self._lock:
-            if is_fresh(self.settings.corpus_dir, self.settings.data_dir, self.encoder.name, self._chunking):
+            s = self.settings
+            reason = stale_reason(s.corpus_dir, s.data_dir, self.encoder.name, s.chunking, s.lexical)
+            if reason is None:
                 return False
-            log.warning("corpus changed; rebuilding the index")
+            log.warning("rebuilding the index: %s", reason)
             self._open()
             return True
 
@@ -91,7 +77,7 @@ class Assistant:
             mode=request.mode,
             offset=offset,
         )
-        if self.settings.log_questions:
+        if self.settings.server.log_questions:
             log.info("question: %s", request.question)
         ranking = self.ranker.rank(query)
         if not ranking.hits:

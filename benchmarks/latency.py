@@ -32,7 +32,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.corpus.passages import ChunkingSettings  # noqa: E402
 from assistant.index.build import build  # noqa: E402
 from assistant.index.text import embedding_text, sentence_texts  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -119,7 +118,7 @@ def timed_requests(port: int, questions: list[str], concurrency: int) -> tuple[l
 
 def command_seconds(args: list[str], port: int, runs: int = 2) -> float:
     """The best of ``runs`` wall times of a command; ``port`` is where it may find a server."""
-    env = {**os.environ, "DEBATE_DATA_DIR": str(INDEX), "DEBATE_PORT": str(port)}
+    env = {**os.environ, "DEBATE_DATA_DIR": str(INDEX), "DEBATE_SERVER__PORT": str(port)}
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -142,7 +141,7 @@ def main() -> None:
 
     encoder = Encoder()
     settings = Settings(data_dir=INDEX)
-    chunking = ChunkingSettings(settings.max_passage_chars, settings.max_lead_in_chars)
+    chunking = settings.chunking
     bare = encoder._model  # the floor is the model itself, without any of our code
     for question in single[:5]:
         bare.encode([question])

@@ -1,51 +1,61 @@
-"""Retrieval quality, ours beside the plain baselines, measured in one run.
+"""Retrieval quality, ours beside the plain baselines and two peers, measured in one run.
 
-Development questions over the seed article (``benchmarks/data``, split into a tuning and a
-held-out half; ``../shared/dev`` questions are reported as a third group when present):
-hit@1, hit@5, MRR@10 (a hit covers at least half of a gold span), section accuracy of the top
-hit, and how often ``answered`` is right. ArguAna (BEIR) in rebuttal mode: nDCG@10 and
-Recall@100 over all test queries (``--arguana``; see ``benchmarks/arguana.py``).
+Systems: BM25 only, embeddings only, plain fusion (RRF) and the full system, all our ranker
+with other settings; txtai's hybrid index and Haystack's hybrid pipeline (BM25 and embedding
+retrievers joined by RRF), indexing exactly our passages with the same model
+(``benchmarks/peers.py``; optional: ``pip install -e .[peers]``). Every system is scored by the
+same hit rule: a passage of the gold's document covering at least half of a gold span.
 
-    python benchmarks/quality.py               # development questions
-    python benchmarks/quality.py --arguana     # plus ArguAna (minutes; embeddings cached)
-    python benchmarks/quality.py --calibrate   # choose the no-answer thresholds on the tuning half
+Seed questions over the seed article (``benchmarks/data``, a tuning and a held-out half, and
+``../shared/dev`` as a third group when present): hit@1, hit@5, MRR@10, section of the top hit,
+and how often ``answered`` is right. The multi-document set (``benchmarks/multidoc.py``): the
+same over twelve documents at once, by kind, plus the top hit's document. ArguAna (BEIR) in
+rebuttal mode: nDCG@10 and Recall@100 (``--arguana``; ``benchmarks/arguana.py``).
+
+    python -m benchmarks.quality                  # seed and multi-document tables
+    python -m benchmarks.quality --seed-only      # seed tables only (seconds)
+    python -m benchmarks.quality --multidoc-only  # multi-document tables only
+    python -m benchmarks.quality --arguana        # plus ArguAna (minutes; embeddings cached)
+    python -m benchmarks.quality --calibrate      # choose the no-answer thresholds on the tuning half
 """
 
 from __future__ import annotations
 
+import os
+
+# The model is the embedded copy: nothing in this run may reach the network.
+os.environ.update(HF_HUB_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1", TOKENIZERS_PARALLELISM="false")
+
 import argparse
 import itertools
 import json
-import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from assistant.retrieval.options import Fusion
+from assistant.retrieval.ranker import Query, Ranker
+from assistant.service import Assistant
+from assistant.settings import LexicalSettings, RankingSettings, Settings
+from benchmarks import multidoc
+from benchmarks.peers import peer_systems
+from benchmarks.scoring import Outcome, Question, Row, System, evaluate, hit_at, mrr, print_table, ranker_system, share
+from embeddings.encoder import Encoder, resolve_model
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from assistant.retrieval.options import Fusion, Mode  # noqa: E402
-from assistant.retrieval.ranker import Query, Ranker, RankingSettings  # noqa: E402
-from assistant.service import Assistant, ranking_settings  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-
 DATA = ROOT / "benchmarks" / "data"
 SHARED_DEV = ROOT.parent / "shared" / "dev" / "questions.jsonl"
 CACHE = ROOT / "benchmarks" / ".cache"
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    kind: str
-    query: str
-    gold: tuple[str, ...]
-    section: str | None
-    split: str
+SEED_DOCUMENT = "red-jacobins.txt"
+FULL = "full system (ours)"
+PLAIN_BM25 = LexicalSettings(k1=1.5, b=0.75)  # the textbook parameters, for the baselines
 
 
 def load_questions() -> list[Question]:
+    """The seed questions: the tuning and held-out halves, the unanswerable ones, the shared dev ones."""
     rows = []
     for path, default_split in [
         (DATA / "questions.jsonl", None),
@@ -56,15 +66,30 @@ def load_questions() -> list[Question]:
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
             q = json.loads(line)
+            gold = tuple(q["gold"])
             rows.append(
                 Question(
-                    q["id"], q["kind"], q["query"], tuple(q["gold"]), q.get("section"), default_split or q["split"]
+                    q["id"],
+                    q["kind"],
+                    q["query"],
+                    gold,
+                    q.get("section"),
+                    default_split or q["split"],
+                    SEED_DOCUMENT if gold else None,
                 )
             )
     return rows
 
 
-def configurations(full: RankingSettings) -> dict[str, RankingSettings]:
+@dataclass(frozen=True)
+class Configuration:
+    """Our ranker with some settings; ``lexical`` None uses the BM25 the index was built with."""
+
+    ranking: RankingSettings
+    lexical: LexicalSettings | None = None
+
+
+def configurations(full: RankingSettings) -> dict[str, Configuration]:
     """The baselines are the plain rankers; the full system is what the settings serve."""
     plain = replace(
         full,
@@ -74,77 +99,92 @@ def configurations(full: RankingSettings) -> dict[str, RankingSettings]:
         sentence_weight=0.0,
         passage_weight=1.0,
         feedback_weight=0.0,
-        bm25_k1=1.5,
-        bm25_b=0.75,
     )
     return {
-        "lexical only (BM25)": replace(plain, dense=False),
-        "embeddings only": replace(plain, lexical=False),
-        "plain fusion (RRF)": replace(plain, fusion=Fusion.RRF),
-        "full system": full,
+        "BM25 only": Configuration(replace(plain, dense=False), PLAIN_BM25),
+        "embeddings only": Configuration(replace(plain, lexical=False), PLAIN_BM25),
+        "plain fusion (RRF)": Configuration(replace(plain, fusion=Fusion.RRF), PLAIN_BM25),
+        FULL: Configuration(full),
     }
 
 
-@dataclass
-class Outcome:
-    rank: int | None  # 0-based rank of the first hit in the top 10
-    section_ok: bool
-    answered: bool
-    confidence: float
+def systems(assistant: Assistant, label: str) -> dict[str, System | str]:
+    """Every system over the assistant's index, in table order: baselines, peers, ours."""
+    ours = {
+        name: ranker_system(Ranker(assistant.store, assistant.encoder, c.ranking, c.lexical))
+        for name, c in configurations(assistant.settings.ranking).items()
+    }
+    depth = assistant.settings.ranking.candidates
+    peers = peer_systems(assistant.store, resolve_model(assistant.settings.model), CACHE, label, depth)
+    full = ours.pop(FULL)
+    return {**ours, **peers, FULL: full}
 
 
-def evaluate(ranker: Ranker, questions: list[Question], text: str) -> dict[str, Outcome]:
-    outcomes = {}
-    for q in questions:
-        mode = Mode.REBUTTAL if q.kind == "rebuttal" else Mode.EVIDENCE
-        ranking = ranker.rank(Query(q.query, k=10, mode=mode))
-        passages = [ranker.store.passages[h.row] for h in ranking.hits]
-        rank = next((i for i, p in enumerate(passages) if covers(p.start, p.end, q.gold, text)), None)
-        section_ok = bool(passages) and passages[0].section == q.section
-        outcomes[q.id] = Outcome(rank, section_ok, ranking.answered, ranking.confidence)
-    return outcomes
+def outcomes_of(assistant: Assistant, questions: list[Question], label: str) -> dict[str, dict[str, Outcome] | str]:
+    results: dict[str, dict[str, Outcome] | str] = {}
+    for name, system in systems(assistant, label).items():
+        results[name] = system if isinstance(system, str) else evaluate(system, questions, assistant.store, name)
+    return results
 
 
-def covers(start: int, end: int, gold: tuple[str, ...], text: str) -> bool:
-    for span in gold:
-        at = text.find(span)
-        if at >= 0 and min(end, at + len(span)) - max(start, at) >= len(span) / 2:
-            return True
-    return False
-
-
-def metrics(questions: list[Question], outcomes: dict[str, Outcome]) -> dict[str, float]:
+def seed_metrics(questions: list[Question], outcomes: dict[str, Outcome]) -> dict[str, float]:
     answerable = [q for q in questions if q.gold]
     unanswerable = [q for q in questions if not q.gold]
-    paraphrase = [q for q in answerable if q.kind == "paraphrase"]
-    ranks = [outcomes[q.id].rank for q in answerable]
-
-    def hit_at(k: int, subset: list[Question]) -> float:
-        return float(np.mean([outcomes[q.id].rank is not None and outcomes[q.id].rank < k for q in subset]))
-
     return {
         "n": len(answerable),
-        "hit@1": hit_at(1, answerable),
-        "hit@5": hit_at(5, answerable),
-        "MRR@10": float(np.mean([1 / (r + 1) if r is not None else 0.0 for r in ranks])),
-        "section": float(np.mean([outcomes[q.id].section_ok for q in answerable])),
-        "para hit@5": hit_at(5, paraphrase) if paraphrase else float("nan"),
-        "answered ok": float(np.mean([outcomes[q.id].answered for q in answerable])),
-        "unanswered ok": float(np.mean([not outcomes[q.id].answered for q in unanswerable]))
+        "hit@1": hit_at(1, answerable, outcomes),
+        "hit@5": hit_at(5, answerable, outcomes),
+        "MRR@10": mrr(answerable, outcomes),
+        "section": share([outcomes[q.id].section_ok for q in answerable]),
+        "para hit@5": hit_at(5, [q for q in answerable if q.kind == "paraphrase"], outcomes),
+        "answered ok": share([outcomes[q.id].answered for q in answerable]),
+        "unanswered ok": share([None if (a := outcomes[q.id].answered) is None else not a for q in unanswerable])
         if unanswerable
         else float("nan"),
     }
 
 
-def print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
-    columns = list(next(iter(rows.values())))
-    print(f"\n{title}")
-    print(f"{'system':<24}" + "".join(f"{c:>14}" for c in columns))
-    for name, values in rows.items():
-        print(
-            f"{name:<24}"
-            + "".join(f"{values[c]:>14d}" if c in ("n", "queries") else f"{values[c]:>14.3f}" for c in columns)
+Metrics = Callable[[list[Question], dict[str, Outcome]], dict[str, float]]
+
+
+def table_rows(
+    results: dict[str, dict[str, Outcome] | str], questions: list[Question], metrics: Metrics
+) -> dict[str, Row]:
+    return {name: o if isinstance(o, str) else metrics(questions, o) for name, o in results.items()}
+
+
+def seed_tables(assistant: Assistant) -> None:
+    questions = load_questions()
+    results = outcomes_of(assistant, questions, "seed")
+    for split in ("tune", "heldout", "dev"):
+        subset = [q for q in questions if q.split == split]
+        if subset:
+            title = f"Seed questions, {split} split ({len(subset)} questions, seed article only)"
+            print_table(title, table_rows(results, subset, seed_metrics))
+
+
+def multidoc_tables(encoder: Encoder) -> None:
+    corpus = multidoc.assemble_corpus(CACHE / "multidoc-corpus")
+    print(f"Multi-document index of {corpus} (built once, then cached) …", flush=True)
+    assistant = Assistant(Settings(corpus_dir=corpus, data_dir=CACHE / "multidoc-index"), encoder, progress=True)
+    for skipped in assistant.store.skipped:
+        print(f"skipped {skipped.name}: {skipped.reason}")
+    questions = multidoc.load_questions()
+    results = outcomes_of(assistant, questions, "multidoc")
+    for title, subset in multidoc.groups(questions).items():
+        answerable = sum(1 for q in subset if q.gold)
+        print_table(
+            f"Multi-document set, {title} ({answerable} answerable + {len(subset) - answerable} unanswerable, "
+            f"across all {len(assistant.store.documents)} documents)",
+            table_rows(results, subset, multidoc.metrics),
         )
+    fails = [
+        q for q in questions if q.gold and all(isinstance(o, str) or o[q.id].rank is None for o in results.values())
+    ]
+    if fails:
+        print(f"\nMissed by every system in the top 10 ({len(fails)}; worth checking the gold):")
+        for q in fails:
+            print(f"  {q.id} [{q.kind}, {q.document}] {q.query}")
 
 
 def calibrate(assistant: Assistant, questions: list[Question]) -> None:
@@ -170,38 +210,32 @@ def calibrate(assistant: Assistant, questions: list[Question]) -> None:
             )
 
 
-def seed_text(assistant: Assistant) -> str:
-    return assistant.store.documents["red-jacobins"].text
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--seed-only", action="store_true", help="only the seed-article tables")
+    only.add_argument("--multidoc-only", action="store_true", help="only the multi-document tables")
     parser.add_argument("--arguana", action="store_true", help="also run BEIR ArguAna (minutes)")
     parser.add_argument("--calibrate", action="store_true", help="choose no-answer thresholds on the tuning half")
     args = parser.parse_args()
 
+    started = time.perf_counter()
     assistant = Assistant(Settings(data_dir=CACHE / "seed-index"), progress=True)
-    questions = load_questions()
     if args.calibrate:
-        calibrate(assistant, questions)
+        calibrate(assistant, load_questions())
         return
-    text = seed_text(assistant)
-    results = {
-        name: evaluate(Ranker(assistant.store, assistant.encoder, settings), questions, text)
-        for name, settings in configurations(ranking_settings(assistant.settings)).items()
-    }
-    for split in ("tune", "heldout", "dev"):
-        subset = [q for q in questions if q.split == split]
-        if subset:
-            print_table(
-                f"Development questions, {split} split ({len(subset)} questions)",
-                {name: metrics(subset, outcomes) for name, outcomes in results.items()},
-            )
+    if not args.multidoc_only:
+        seed_tables(assistant)
+    if not args.seed_only:
+        multidoc_tables(assistant.encoder)
     if args.arguana:
         from benchmarks.arguana import run_arguana
 
-        rows = run_arguana(assistant.encoder, configurations(ranking_settings(assistant.settings)))
-        print_table("BEIR ArguAna, rebuttal mode, all test queries (own id dropped)", rows)
+        rankings = {name: c.ranking for name, c in configurations(assistant.settings.ranking).items()}
+        print_table(
+            "BEIR ArguAna, rebuttal mode, all test queries (own id dropped)", run_arguana(assistant.encoder, rankings)
+        )
+    print(f"\n{time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ from assistant.index.lexical import DEFAULT_LEXICAL  # noqa: E402
 from assistant.index.store import load  # noqa: E402
 from assistant.index.text import embedding_text  # noqa: E402
 from assistant.retrieval.ranker import Query, Ranker  # noqa: E402
-from assistant.service import Assistant, ranking_settings  # noqa: E402
+from assistant.service import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from benchmarks.arguana import cached_vectors  # noqa: E402
 from benchmarks.arguana import load as load_arguana  # noqa: E402
@@ -120,7 +120,7 @@ def open_corpus(folder: Path, warm_questions: list[str], warm_vectors: np.ndarra
     """Load the corpus as the server does, then answer ``warm_questions`` (serving process)."""
     started = time.perf_counter()
     store = load(folder)  # every file checked against its SHA-256 in the manifest
-    ranker = Ranker(store, None, ranking_settings(Settings()))  # questions come encoded
+    ranker = Ranker(store, None, Settings().ranking)  # questions come encoded
     _served.update(store=store, ranker=ranker, opened=time.perf_counter() - started)
     for question, vector in zip(warm_questions, warm_vectors, strict=True):
         ranker.rank(Query(question), vector)

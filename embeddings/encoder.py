@@ -56,7 +56,10 @@ class Encoder:
             self._model: SentenceTransformer = SentenceTransformer(path, device="cpu")
         except (OSError, ValueError) as err:
             raise ModelUnavailable(f"cannot load model '{model}' ({path}): {err}") from err
-        self.dimension = int(self._model.get_embedding_dimension())
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:
+            raise ModelUnavailable(f"model '{model}' ({path}) does not say the dimension of its embeddings")
+        self.dimension = int(dimension)
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size

@@ -22,7 +22,7 @@ import numpy as np
 
 from embeddings.errors import IndexCorrupt
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 EXACT_LIMIT = 50_000  # rows up to which exact search is fast enough on one CPU
 RECALL_TARGET = 0.95  # recall@10 against exact search that the probe count is chosen for
@@ -40,10 +40,24 @@ class Manifest:
     count: int
     format_version: int = FORMAT_VERSION
     files: dict[str, str] = field(default_factory=dict)
+    parameters: dict[str, dict[str, object]] = field(default_factory=dict)
 
-    def matches(self, model: str, fingerprint: str) -> bool:
-        """True when this index was built by this code's format from this corpus and model."""
-        return (self.format_version, self.model, self.fingerprint) == (FORMAT_VERSION, model, fingerprint)
+    def stale_reason(self, model: str, fingerprint: str, parameters: dict[str, dict[str, object]]) -> str | None:
+        """Why this index no longer describes the corpus as it would be built now, or None when it does:
+        another format, model, corpus or build parameter (each changed parameter named)."""
+        if self.format_version != FORMAT_VERSION:
+            return f"index format {self.format_version} is not this version's {FORMAT_VERSION}"
+        if self.model != model:
+            return f"model changed ({self.model} → {model})"
+        if self.fingerprint != fingerprint:
+            return "the corpus folder changed"
+        changed = [
+            f"{group}.{name} {self.parameters.get(group, {}).get(name)!r} → {value!r}"
+            for group, values in parameters.items()
+            for name, value in values.items()
+            if self.parameters.get(group, {}).get(name) != value
+        ]
+        return "settings changed: " + ", ".join(changed) if changed else None
 
 
 def _sha256(path: Path) -> str:
@@ -96,7 +110,14 @@ class VectorIndex:
             index.parallel_mode = 1  # one question at a time: spread its lists over the cores
 
     @classmethod
-    def build(cls, vectors: np.ndarray, model: str, fingerprint: str, exact_limit: int = EXACT_LIMIT) -> VectorIndex:
+    def build(
+        cls,
+        vectors: np.ndarray,
+        model: str,
+        fingerprint: str,
+        parameters: dict[str, dict[str, object]] | None = None,
+        exact_limit: int = EXACT_LIMIT,
+    ) -> VectorIndex:
         """An index over ``vectors`` (rows are passages in order): exact up to ``exact_limit``
         rows; above it an inverted-file index, probed just widely enough for the recall target."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -112,8 +133,11 @@ class VectorIndex:
             sample = vectors[np.random.default_rng(0).choice(count, min(count, 64 * lists), replace=False)]
             index.train(sample)
             index.add(vectors)
-            index.nprobe = _probes_for_recall(index, vectors, lists)
-        manifest = Manifest(model=model, dimension=dimension, fingerprint=fingerprint, count=count)
+            inverted = faiss.extract_index_ivf(index)  # the same index, typed for its probe count
+            inverted.nprobe = _probes_for_recall(inverted, vectors, lists)
+        manifest = Manifest(
+            model=model, dimension=dimension, fingerprint=fingerprint, count=count, parameters=parameters or {}
+        )
         return cls(index, manifest)
 
     @property

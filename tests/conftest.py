@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,12 +14,11 @@ from fastapi.testclient import TestClient
 
 from assistant.api import create_app
 from assistant.service import Assistant
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.settings import Settings
 from embeddings.encoder import Encoder
+from tests.helpers import SEEDS, free_port
 
-SEEDS = PROJECT_ROOT / "seeds"
 EXTRA_CORPUS = Path(__file__).parent / "data" / "corpus"
-SEED_ID = "red-jacobins"
 
 
 @pytest.fixture(scope="session")
@@ -61,12 +59,6 @@ def multi_assistant(multi_corpus: Path, encoder: Encoder, tmp_path_factory: pyte
 @pytest.fixture(scope="session")
 def multi_client(multi_assistant: Assistant) -> TestClient:
     return TestClient(create_app(multi_assistant))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

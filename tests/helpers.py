@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from functools import cache
 
 from assistant.corpus.document import Document
@@ -11,6 +12,13 @@ from assistant.settings import PROJECT_ROOT
 
 SEEDS = PROJECT_ROOT / "seeds"
 SEED_ID = "red-jacobins"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @cache

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import SEED_ID
-from tests.helpers import seed_passage
+from tests.helpers import SEED_ID, seed_passage
 
 QUESTIONS = Path(__file__).parent.parent / "benchmarks" / "data" / "questions.jsonl"
 PASSAGE_FIELDS = {

@@ -26,7 +26,7 @@ from assistant.schemas import AskRequest, AskResponse
 from assistant.service import Assistant
 from assistant.settings import PROJECT_ROOT
 from embeddings.errors import IndexCorrupt, ModelUnavailable
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 
 def run(
@@ -42,7 +42,7 @@ def run(
         **os.environ,
         "DEBATE_CORPUS_DIR": str(assistant.settings.corpus_dir),
         "DEBATE_DATA_DIR": str(assistant.settings.data_dir),
-        "DEBATE_PORT": server.rsplit(":", 1)[1] if server else str(free_port()),
+        "DEBATE_SERVER__PORT": server.rsplit(":", 1)[1] if server else str(free_port()),
         **environment,
     }
     return subprocess.run(
@@ -81,7 +81,7 @@ def test_ask_is_answered_by_a_running_server_of_the_same_corpus(assistant: Assis
 def test_ask_port_and_host_options_point_at_a_server(assistant: Assistant, live_server: str) -> None:
     question = "Why did Trotsky think Thermidor could only come from outside the party?"
     port = live_server.rsplit(":", 1)[1]
-    result = run(assistant, "ask", question, "--json", "--host", "127.0.0.1", "--port", port)  # DEBATE_PORT elsewhere
+    result = run(assistant, "ask", question, "--json", "--host", "127.0.0.1", "--port", port)
     assert result.returncode == 0, result.stderr
     assert f"answered by the assistant serving at {live_server}" in result.stderr
     elsewhere = run(assistant, "ask", question, "--json", "--port", str(free_port()), server=live_server)
@@ -117,13 +117,13 @@ def one_line(stderr: str) -> str:
 
 
 def test_a_bad_setting_is_one_line_naming_the_variable_with_exit_code_3(assistant: Assistant) -> None:
-    assert run(assistant, "--help", DEBATE_PORT="abc").returncode == 0  # nothing reads the settings at import
+    assert run(assistant, "--help", DEBATE_SERVER__PORT="abc").returncode == 0  # nothing reads the settings at import
     for command in (("ask", "hello"), ("ask", "hello", "--local"), ("index",), ("serve",), ("chat",)):
-        result = run(assistant, *command, DEBATE_PORT="abc")
+        result = run(assistant, *command, DEBATE_SERVER__PORT="abc")
         assert result.returncode == 3, (command, result.stderr)
-        assert "DEBATE_PORT='abc'" in one_line(result.stderr)
-    result = run(assistant, "ask", "hello", DEBATE_BM25_B="2")
-    assert result.returncode == 3 and "DEBATE_BM25_B" in one_line(result.stderr)
+        assert "DEBATE_SERVER__PORT='abc'" in one_line(result.stderr)
+    result = run(assistant, "ask", "hello", DEBATE_LEXICAL__B="2")
+    assert result.returncode == 3 and "DEBATE_LEXICAL__B" in one_line(result.stderr)
 
 
 def test_a_missing_model_is_one_line_saying_which_and_what_to_do_with_exit_code_5(assistant: Assistant) -> None:

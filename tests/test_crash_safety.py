@@ -16,7 +16,7 @@ from assistant.index.build import is_fresh, open_store
 from assistant.index.store import load
 from embeddings.encoder import Encoder
 from embeddings.errors import IndexCorrupt
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 KILLS = 3
 

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from assistant.api import create_app
 from assistant.schemas import AskRequest
 from assistant.service import Assistant
-from assistant.settings import Settings
+from assistant.settings import ServerSettings, Settings
 from embeddings.encoder import Encoder
-from tests.conftest import SEED_ID, SEEDS
+from tests.helpers import SEED_ID, SEEDS
 
 
 def test_oversized_body_is_refused_with_413(client: TestClient) -> None:
@@ -78,7 +78,7 @@ def test_altered_span_is_withheld_at_the_door(assistant: Assistant, caplog: pyte
 def test_changed_article_is_picked_up_while_serving(tmp_path: Path, encoder: Encoder) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
-    settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "index", watch_seconds=0.2)
+    settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "index", server=ServerSettings(watch_seconds=0.2))
     with TestClient(create_app(Assistant(settings, encoder))) as client:
         article = corpus / "red-jacobins.txt"
         article.write_text(article.read_text(encoding="utf-8") + "\n\nA closing line added later.\n", encoding="utf-8")

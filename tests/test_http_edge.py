@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from assistant.api import create_app
 from assistant.service import Assistant
-from tests.conftest import SEED_ID, free_port
+from tests.helpers import SEED_ID, free_port
 
 
 def _get_paths(client: TestClient, assistant: Assistant) -> list[str]:
@@ -145,7 +145,7 @@ def test_serve_writes_one_json_line_per_request(assistant: Assistant, tmp_path: 
         **os.environ,
         "DEBATE_CORPUS_DIR": str(settings.corpus_dir),
         "DEBATE_DATA_DIR": str(settings.data_dir),
-        "DEBATE_WATCH_SECONDS": "0",
+        "DEBATE_SERVER__WATCH_SECONDS": "0",
     }
     log = tmp_path / "stderr.log"
     with log.open("wb") as stderr:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api import create_app
 from assistant.service import Assistant
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.settings import PROJECT_ROOT, ServerSettings, Settings
 from embeddings.encoder import Encoder
 from tests.helpers import SEED_ID, SEEDS
 
@@ -38,7 +38,7 @@ def _wait_for(client: TestClient, documents: int) -> dict:
 def test_files_dropped_in_while_serving_are_indexed_and_cited_by_page(tmp_path: Path, encoder: Encoder) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
-    settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "index", watch_seconds=0.2)
+    settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "index", server=ServerSettings(watch_seconds=0.2))
     with TestClient(create_app(Assistant(settings, encoder))) as client:
         old = client.get(f"/documents/{SEED_ID}/passages", params={"limit": 500}).json()["passages"]
         for name in (PDF, DOCX, SCANNED):

@@ -30,9 +30,12 @@ class Chat:
         self.assistant = assistant
         self.prompts = assistant.prompts
         self.sessions = SessionStore(
-            settings.sessions_max, settings.session_turns_max, settings.session_ttl_seconds, settings.brief_cards_max
+            settings.sessions.max_sessions,
+            settings.sessions.max_turns,
+            settings.sessions.ttl_seconds,
+            settings.sessions.max_brief_cards,
         )
-        self._max_words = settings.followup_max_words
+        self._max_words = settings.sessions.followup_max_words
         self._people: tuple[object, frozenset[str]] = (None, frozenset())
 
     def people(self) -> frozenset[str]:

@@ -101,10 +101,10 @@ def corpus_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and not p.name.endswith(SIDECAR_SUFFIX))
 
 
-def fingerprint(folder: Path, chunking: ChunkingSettings) -> str:
-    """A hash of every article's bytes and metadata and of how they are cut: equal hashes mean
-    an index built earlier still describes this folder, without parsing anything."""
-    digest = hashlib.sha256(f"{PARSER_VERSION}|{chunking!r}".encode())
+def fingerprint(folder: Path) -> str:
+    """A hash of every file's bytes and metadata and of the parser's version: equal hashes mean an
+    index built earlier was read from exactly these files, without parsing anything."""
+    digest = hashlib.sha256(f"parser {PARSER_VERSION}".encode())
     for path in corpus_files(folder):
         for part in (path, sidecar_path(path)):
             digest.update(part.name.encode() + b"\0")

@@ -215,9 +215,9 @@ def resolve(
     facts = list(facts)
     values: dict[str, object] = {}
     provenance: dict[str, str] = {}
-    for key, value in sidecar.items():
-        if value not in (None, ""):
-            values[key] = value
+    for key, given in sidecar.items():
+        if given not in (None, ""):
+            values[key] = given
             provenance[key] = SIDECAR
     released = {int(f.value) for f in facts if f.field == RELEASED and f.value.isdigit()}
     for fact in _ranked(facts, text):

@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 
 from assistant.corpus.document import BlockKind, Metadata, NoteMark, Paragraph, Passage, Voice
 from assistant.corpus.structure import sentence_spans
+from assistant.settings import ChunkingSettings
+
+__all__ = ["ChunkingSettings", "citation", "cut_passages", "passage_id"]
 
 _CLAUSE_END = re.compile(r"[;:,—–)]\s+|\s+")
 _SPACE = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class ChunkingSettings:
-    """How paragraphs become passages; part of the index's identity."""
-
-    max_chars: int = 1200
-    max_lead_in_chars: int = 320
 
 
 def citation(meta: Metadata, section_path: tuple[str, ...], paragraph: int, page: int | None = None) -> str:

@@ -147,8 +147,8 @@ def _subject_of_speech(sentence: str, text: str) -> tuple[str, int] | None:
     found = best[2] if best else _ACCORDING_TO.search(sentence)
     if found is None:
         return None
-    name = _clean_name(found.group(found.lastindex or 0), text)
-    return (name, found.start()) if name else None
+    cleaned = _clean_name(found.group(found.lastindex or 0), text)
+    return (cleaned, found.start()) if cleaned else None
 
 
 def _clean_name(name: str, text: str) -> str | None:
@@ -255,7 +255,7 @@ def _paragraphs(
     known = _known_speakers(text)
     by_start = {s.start: s for s in sections}
     paragraphs: list[Paragraph] = []
-    section, path = meta.title, ()
+    section, path = meta.title, tuple[str, ...]()
     previous: Paragraph | None = None
     previous_block: Block | None = None
     for index, block in enumerate(blocks):

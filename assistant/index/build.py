@@ -95,7 +95,7 @@ def build(
     lexical: LexicalSettings = DEFAULT_LEXICAL,
 ) -> Store:
     """Parse the corpus, embed passages and sentences, and save the index atomically."""
-    stamp = fingerprint(corpus_dir, chunking)
+    stamp = fingerprint(corpus_dir)
     _reuse_previous(index_dir, encoder)
     corpus = load_corpus(corpus_dir, chunking)
     passages = [p for d in corpus.documents.values() for p in d.passages]
@@ -103,7 +103,7 @@ def build(
     vectors = encoder.encode([embedding_text(p) for p in passages], progress=progress).reshape(-1, encoder.dimension)
     texts = sentence_texts(passages, sentences)
     sentence_vectors = encoder.encode(texts, progress=progress).reshape(-1, encoder.dimension)
-    index = VectorIndex.build(vectors, encoder.name, stamp)
+    index = VectorIndex.build(vectors, encoder.name, stamp, build_parameters(chunking, lexical))
     save(
         index_dir,
         corpus.documents.values(),
@@ -118,13 +118,38 @@ def build(
     return load(index_dir)
 
 
-def is_fresh(corpus_dir: Path, index_dir: Path, model: str, chunking: ChunkingSettings) -> bool:
-    """True when the index on disk was built from this corpus, chunking and model."""
+def build_parameters(chunking: ChunkingSettings, lexical: LexicalSettings) -> dict[str, dict[str, object]]:
+    """The settings an index is built with, recorded in its manifest: a change rebuilds it."""
+    return {"chunking": asdict(chunking), "lexical": asdict(lexical)}
+
+
+def stale_reason(
+    corpus_dir: Path,
+    index_dir: Path,
+    model: str,
+    chunking: ChunkingSettings,
+    lexical: LexicalSettings = DEFAULT_LEXICAL,
+) -> str | None:
+    """Why the index on disk does not describe this corpus as these settings would build it; None
+    when it does."""
     try:
         manifest = read_manifest(index_dir)
-    except IndexCorrupt:
-        return False
-    return manifest is not None and manifest.matches(model, fingerprint(corpus_dir, chunking))
+    except IndexCorrupt as err:
+        return str(err)
+    if manifest is None:
+        return f"no index in {index_dir}"
+    return manifest.stale_reason(model, fingerprint(corpus_dir), build_parameters(chunking, lexical))
+
+
+def is_fresh(
+    corpus_dir: Path,
+    index_dir: Path,
+    model: str,
+    chunking: ChunkingSettings,
+    lexical: LexicalSettings = DEFAULT_LEXICAL,
+) -> bool:
+    """True when the index on disk was built from this corpus with this model and these settings."""
+    return stale_reason(corpus_dir, index_dir, model, chunking, lexical) is None
 
 
 def open_store(
@@ -135,14 +160,15 @@ def open_store(
     progress: bool = False,
     lexical: LexicalSettings = DEFAULT_LEXICAL,
 ) -> Store:
-    """The saved index when it is fresh and intact; otherwise a rebuilt one."""
-    if is_fresh(corpus_dir, index_dir, encoder.name, chunking):
+    """The saved index when it is fresh and intact; otherwise a rebuilt one, the log saying why."""
+    reason = stale_reason(corpus_dir, index_dir, encoder.name, chunking, lexical)
+    if reason is None:
         try:
             return load(index_dir)
         except IndexCorrupt as err:
             log.error("index is corrupt, rebuilding: %s", err)
     else:
-        log.info("index missing or stale, building from %s", corpus_dir)
+        log.warning("building the index of %s: %s", corpus_dir, reason)
     store = build(corpus_dir, index_dir, encoder, chunking, progress, lexical)
     if not store.passages:
         raise IndexStateError(f"no passages: {corpus_dir} holds no readable article")

@@ -11,7 +11,6 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 from tqdm import tqdm
 
 from assistant.index.postings import accumulate
+from assistant.settings import LexicalSettings
 
 _STEMMER = Stemmer.Stemmer("english")
 _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
@@ -42,14 +42,6 @@ def term_set(text: str) -> frozenset[str]:
     """The distinct terms of ``text``, cached: the same passages and sentences come back across
     questions, and reading their terms is most of the cost of highlighting an answer."""
     return frozenset(terms(text))
-
-
-@dataclass(frozen=True)
-class LexicalSettings:
-    """BM25's term-frequency saturation ``k1`` and length normalisation ``b``."""
-
-    k1: float = 5.0
-    b: float = 1.0
 
 
 DEFAULT_LEXICAL = LexicalSettings()
@@ -86,7 +78,7 @@ class LexicalIndex:
     @property
     def settings(self) -> LexicalSettings | None:
         """What the index was built with (None when it is empty, where they make no difference)."""
-        return None if self._bm25 is None else LexicalSettings(self._bm25.k1, self._bm25.b)
+        return None if self._bm25 is None else LexicalSettings(k1=self._bm25.k1, b=self._bm25.b)
 
     def save(self, folder: Path) -> dict[str, Path]:
         """Write the index into a new temporary folder inside ``folder``; the files by name."""

@@ -16,38 +16,14 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.corpus.document import Voice
-from assistant.index.lexical import LexicalIndex, LexicalSettings, term_set, terms
+from assistant.index.lexical import LexicalIndex, term_set, terms
 from assistant.index.store import Store
 from assistant.index.text import embedding_text
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
 from assistant.retrieval.options import Fusion, Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
+from assistant.settings import LexicalSettings, RankingSettings
 from embeddings.encoder import Encoder
-
-
-@dataclass(frozen=True)
-class RankingSettings:
-    """The knobs of ranking; :class:`assistant.settings.Settings` documents and defaults them."""
-
-    dense: bool
-    lexical: bool
-    fusion: Fusion
-    passage_weight: float
-    sentence_weight: float
-    lexical_weight: float
-    feedback_weight: float
-    feedback_depth: int
-    voice_boost: float
-    speaker_boost: float
-    phrase_boost: float
-    rrf_k: int
-    candidates: int
-    bm25_k1: float
-    bm25_b: float
-    rebuttal_dense_weight: float
-    answer_threshold: float
-    covered_threshold: float
-    coverage_min: float
 
 
 @dataclass(frozen=True)
@@ -89,14 +65,17 @@ class Ranker:
     exactly; otherwise the union of the dense and lexical top ``candidates``.
     """
 
-    def __init__(self, store: Store, encoder: Encoder, settings: RankingSettings) -> None:
+    def __init__(
+        self, store: Store, encoder: Encoder, settings: RankingSettings, lexical: LexicalSettings | None = None
+    ) -> None:
+        """``lexical`` asks for other BM25 parameters than the index was built with (evaluation
+        runs compare them); the BM25 index is then built again in memory."""
         self.store = store
         self.encoder = encoder
         self.settings = settings
-        lexical = LexicalSettings(settings.bm25_k1, settings.bm25_b)
-        if store.lexical.settings in (None, lexical):
+        if lexical is None or store.lexical.settings in (None, lexical):
             self._lexical = store.lexical
-        else:  # other BM25 parameters than the index was built with, as in evaluation runs
+        else:
             self._lexical = LexicalIndex.build((embedding_text(p) for p in store.passages), lexical)
         self._voices = np.array(store.passages.column("voice"))
         self._author = self._voices == Voice.AUTHOR.value

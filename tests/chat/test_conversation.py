@@ -9,7 +9,7 @@ from assistant.errors import NotFound
 from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.schemas import AskRequest, FollowUp
 from assistant.service import Assistant
-from tests.conftest import SEED_ID
+from tests.helpers import SEED_ID
 
 
 @pytest.fixture

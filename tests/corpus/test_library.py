@@ -9,7 +9,7 @@ import pytest
 
 from assistant.corpus.library import load_corpus
 from assistant.corpus.passages import ChunkingSettings
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 
 @pytest.fixture()

@@ -10,7 +10,7 @@ from assistant.corpus.document import Document, Voice
 from assistant.corpus.library import load_corpus, parse_document
 from assistant.corpus.notes import footnotes
 from assistant.corpus.passages import ChunkingSettings
-from tests.conftest import SEED_ID, SEEDS
+from tests.helpers import SEED_ID, SEEDS
 
 HEADINGS = [
     "Original PR Introduction",

@@ -15,7 +15,7 @@ from assistant.index.store import TABLES
 from embeddings.encoder import Encoder
 from embeddings.errors import IndexCorrupt
 from embeddings.index import MANIFEST, VECTORS, IndexWriter, VectorIndex
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 
 def small_index() -> VectorIndex:

@@ -9,8 +9,7 @@ from fastapi.testclient import TestClient
 
 from assistant.service import Assistant
 from assistant.web import STATIC
-from tests.conftest import SEED_ID
-from tests.helpers import seed_passage_with
+from tests.helpers import SEED_ID, seed_passage_with
 
 QUOTATION = "The smashing of the Left Opposition"  # a lead-in with its quotation
 

@@ -300,7 +300,7 @@ def _target(tag: Tag, context: _Context) -> str | None:
 
 
 def _key(tag: Tag, context: _Context) -> str | None:
-    anchor = tag.find(attrs={"id": True}) if not tag.has_attr("id") else tag
+    anchor = tag.find(lambda inner: inner.has_attr("id")) if not tag.has_attr("id") else tag
     ident = str(anchor.get("id")) if isinstance(anchor, Tag) else ""
     if not ident:
         return None
@@ -346,7 +346,8 @@ def _note_label(tag: Tag, content: str) -> str | None:
     if tag.name == "li" and isinstance(parent, Tag) and parent.name == "ol":
         if str(tag.get("value", "")).isdigit():
             return str(tag["value"])
-        start = int(parent["start"]) if str(parent.get("start", "")).isdigit() else 1
+        given = str(parent.get("start", ""))
+        start = int(given) if given.isdigit() else 1
         return str(start + [li for li in parent.find_all("li", recursive=False)].index(tag))
     opening = _NOTE_LABEL.match(content.strip())
     if opening:

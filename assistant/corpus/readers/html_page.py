@@ -93,7 +93,7 @@ def content_root(soup: BeautifulSoup) -> Tag:
     """The element that holds the article: its ``<article>`` when one holds most of the page's
     paragraph text, else ``<main>`` (or role="main"), else the body."""
     body = soup.body or soup
-    main = body.find("main") or body.find(attrs={"role": "main"})
+    main = body.find("main") or body.find(lambda tag: tag.get("role") == "main")
     container = main if isinstance(main, Tag) else body
     articles = [a for a in container.find_all("article") if a.find_parent("article") is None]
     if articles:
@@ -237,6 +237,7 @@ def page_facts(soup: BeautifulSoup, root: Tag) -> list[Fact]:
 
     site = meta.get("og:site_name", [None])[0]
     facts: list[Fact] = []
+    keys: tuple[str, ...]
     for field, keys in (
         ("title", ("citation_title",)),
         ("year", ("citation_publication_date", "citation_date")),

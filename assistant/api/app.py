@@ -1,0 +1,58 @@
+"""The FastAPI app: routers, middleware, error handlers and the offline docs, over one Assistant."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from assistant import web
+from assistant.api.docs import install_docs
+from assistant.api.errors import install_error_handlers
+from assistant.api.middleware import AccessLog, BodyLimit, HeadAsGet
+from assistant.api.routes import ask, documents, passages, sessions
+from assistant.chat import Chat
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.watcher import CorpusWatcher
+
+
+def _serve(app: FastAPI, assistant: Assistant) -> None:
+    app.state.assistant = assistant
+    app.state.chat = Chat(assistant)
+
+
+def create_app(assistant: Assistant | None = None, settings: Settings | None = None) -> FastAPI:
+    """The app over a ready assistant, or one that loads it (building the index) on start."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not hasattr(app.state, "assistant"):
+            _serve(app, Assistant(settings, progress=True))
+        watcher = CorpusWatcher(app.state.assistant)
+        watcher.start()
+        yield
+        watcher.stop()
+
+    app = FastAPI(
+        title="Debate preparation assistant",
+        description="Answers with the documents' own passages, verbatim, with precise references.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,  # served from local files: the default page loads Swagger UI from a CDN
+        redoc_url=None,
+    )
+    if assistant is not None:
+        _serve(app, assistant)
+    for router in (ask.router, sessions.router, documents.router, passages.router):
+        app.include_router(router)
+    web.install(app)
+    install_docs(app)
+    install_error_handlers(app)
+    limits = settings or (assistant.settings if assistant is not None else Settings())
+    # The last added runs first: every request is logged, then size-checked, then routed.
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(BodyLimit, max_bytes=limits.server.max_body_bytes)
+    app.add_middleware(AccessLog)
+    return app

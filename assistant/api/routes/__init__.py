@@ -1,0 +1,1 @@
+"""The HTTP routes, one router per resource; each route parses, calls the service or chat, and returns."""
