@@ -62,7 +62,7 @@ def _assistant(progress: bool = True) -> Assistant:
 @app.command()
 def index() -> None:
     """Build the index of the corpus folder, or refresh it if the folder changed."""
-    health = _assistant().health()
+    health = _assistant().status()
     console.print(f"{health.documents} documents, {health.passages} passages indexed with model {health.model}")
     for skipped in health.skipped:
         errors.print(f"[yellow]skipped[/yellow] {escape(skipped.name)}: {escape(skipped.reason)}")
@@ -106,7 +106,10 @@ def ask(
         if response is not None:
             errors.print(f"[dim]answered by the assistant serving at {escape(url)}[/dim]")
     if response is None:
-        response = _assistant(progress=not as_json).ask(request)
+        from assistant.chat import Chat
+        from assistant.responses import ask_response
+
+        response = ask_response(Chat(_assistant(progress=not as_json)).ask(request))
     if as_json:
         print(response.model_dump_json())
     else:

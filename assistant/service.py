@@ -1,35 +1,80 @@
-"""The one object every surface drives: load or build the index, answer, look things up."""
+"""The one object every surface drives: load or build the index, answer, look things up.
+
+It returns domain results (:class:`Answer`, :class:`Context`, documents and passages); the
+surfaces turn them into response models in one place, :mod:`assistant.responses`.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 
-from assistant.corpus.document import Document, Passage
+from assistant.corpus.document import Document, NoteLink, Passage, Skipped
 from assistant.errors import IndexStateError, NotFound
 from assistant.index.build import open_store, stale_reason
 from assistant.index.derived import OutlineEntry
 from assistant.index.store import Store
 from assistant.prompts import Prompts
-from assistant.retrieval.ranker import Hit, Query, Ranker
-from assistant.schemas import (
-    AskRequest,
-    AskResponse,
-    DocumentOut,
-    DocumentText,
-    Health,
-    Highlight,
-    NoteOut,
-    PassageContext,
-    PassageOut,
-    PassagePage,
-    SectionOut,
-    SkippedOut,
-)
+from assistant.retrieval.ranker import Query, Ranker
+from assistant.schemas import AskRequest
 from assistant.settings import Settings
 from embeddings.encoder import Encoder
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A passage with the title of its document, and, when it answers a question, its score
+    and key sentence (document offsets)."""
+
+    passage: Passage
+    document_title: str
+    score: float | None = None
+    highlight: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The passages for a question after the first ``offset``, best first; ``message`` is fixed text."""
+
+    question: str
+    offset: int
+    answered: bool
+    message: str
+    found: tuple[Found, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    """A passage, its neighbours in the same section, and the notes its markers refer to."""
+
+    passage: Found
+    before: tuple[Found, ...]
+    after: tuple[Found, ...]
+    notes: tuple[tuple[NoteLink, str], ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a document's passages, in order."""
+
+    document_id: str
+    offset: int
+    total: int
+    found: tuple[Found, ...]
+
+
+@dataclass(frozen=True)
+class Status:
+    """What is served: counts, the model, what the index was built from, and the files skipped."""
+
+    documents: int
+    passages: int
+    model: str
+    fingerprint: str
+    skipped: tuple[Skipped, ...]
 
 
 class Assistant:
@@ -65,7 +110,7 @@ class Assistant:
             self._open()
             return True
 
-    def ask(self, request: AskRequest, offset: int = 0) -> AskResponse:
+    def answer(self, request: AskRequest, offset: int = 0) -> Answer:
         """The best passages for a question after the first ``offset``, or ``answered: false``
         with the nearest ones. Sessions and follow-ups are :mod:`assistant.chat`'s concern."""
         query = Query(
@@ -86,14 +131,15 @@ class Assistant:
             message = self.prompts.say("ask", "not_answered")
         else:
             message = self.prompts.say("ask", request.mode.value)
-        return AskResponse(
-            question=request.question,
-            searched_for=request.question,
-            offset=offset,
-            answered=ranking.answered,
-            message=message,
-            passages=[self._out(p, h) for h in ranking.hits if self.verbatim(p := self.store.passages[h.row])],
-        )
+        shown = [h for h in ranking.hits if self.verbatim(h.passage)]
+        found = tuple(Found(h.passage, self._title(h.passage), h.score, h.highlight) for h in shown)
+        return Answer(request.question, offset, ranking.answered, message, found)
+
+    def _title(self, passage: Passage) -> str:
+        return self.store.derived.titles.get(passage.document_id, passage.document_id)
+
+    def _found(self, passage: Passage) -> Found:
+        return Found(passage, self._title(passage))
 
     def verbatim(self, passage: Passage) -> bool:
         """The last check before a passage leaves: its text is its document's span, or it is
@@ -104,51 +150,8 @@ class Assistant:
         log.error("withheld passage %s: its text differs from its source span", passage.id)
         return False
 
-    def _out(self, passage: Passage, hit: Hit | None = None) -> PassageOut:
-        document = self.store.documents[passage.document_id]
-        return PassageOut(
-            id=passage.id,
-            document_id=passage.document_id,
-            document_title=document.meta.title,
-            section=passage.section,
-            section_path=list(passage.section_path),
-            paragraph=passage.paragraph,
-            page=passage.page,
-            start=passage.start,
-            end=passage.end,
-            text=passage.text,
-            notes=list(passage.notes),
-            voice=passage.voice,
-            speaker=passage.speaker,
-            citation=passage.citation,
-            score=round(hit.score, 6) if hit else None,
-            highlight=Highlight(start=hit.highlight[0], end=hit.highlight[1]) if hit else None,
-        )
-
-    @staticmethod
-    def _document_out(d: Document) -> DocumentOut:
-        return DocumentOut(
-            id=d.id,
-            title=d.meta.title,
-            author=d.meta.author,
-            publication=d.meta.publication,
-            year=d.meta.year,
-            source=d.source,
-            format=d.format,
-            passages=len(d.passages),
-            sections=[
-                SectionOut(title=s.title, start=s.start, level=s.level, path=list(s.path), page=s.page)
-                for s in d.sections
-            ],
-            provenance=d.provenance,
-        )
-
-    def documents(self) -> list[DocumentOut]:
-        return [self._document_out(d) for d in self.store.documents.values()]
-
-    def document_text(self, document_id: str) -> DocumentText:
-        document = self.document(document_id)
-        return DocumentText(id=document.id, text=document.text)
+    def documents(self) -> list[Document]:
+        return list(self.store.documents.values())
 
     def document(self, document_id: str) -> Document:
         """A parsed document with its text, sections and passages."""
@@ -157,12 +160,8 @@ class Assistant:
             raise NotFound(f"no document with id '{document_id}'")
         return document
 
-    def document_out(self, document_id: str) -> DocumentOut:
-        """One document's metadata and sections."""
-        return self._document_out(self.document(document_id))
-
     def lookup(self, passage_id: str) -> tuple[Passage, Document]:
-        """A passage and the document it belongs to."""
+        """A passage and the document it belongs to; an id whose words are gone is not found."""
         row = self.store.rows.get(passage_id)
         if row is None:
             raise NotFound(f"no passage with id '{passage_id}'")
@@ -171,42 +170,28 @@ class Assistant:
             raise IndexStateError(f"passage '{passage_id}' no longer matches its source and is withheld")
         return passage, self.store.documents[passage.document_id]
 
-    def passage(self, passage_id: str, context: int = 1) -> PassageContext:
-        """A passage and up to ``context`` passages on each side of it within its section: a
-        neighbour across a heading belongs to another argument."""
+    def passage(self, passage_id: str, context: int = 1) -> Context:
+        """A passage and up to ``context`` passages on each side of it within its section (a
+        neighbour across a heading belongs to another argument), and the texts of its notes."""
         passage, document = self.lookup(passage_id)
         siblings = document.passages
         at = siblings.index(passage)
         before = [p for p in siblings[max(0, at - context) : at] if p.section == passage.section]
         after = [p for p in siblings[at + 1 : at + 1 + context] if p.section == passage.section]
-        notes = [
-            NoteOut(
-                label=n.label,
-                marker=n.marker,
-                start=n.body_start,
-                end=n.body_end,
-                text=document.text[n.body_start : n.body_end],
-            )
-            for n in document.notes
-            if passage.start <= n.marker < passage.end
-        ]
-        return PassageContext(
-            passage=self._out(passage),
-            before=[self._out(p) for p in before if self.verbatim(p)],
-            after=[self._out(p) for p in after if self.verbatim(p)],
+        marked = [n for n in document.notes if passage.start <= n.marker < passage.end]
+        notes = tuple((n, document.text[n.body_start : n.body_end]) for n in marked)
+        return Context(
+            passage=self._found(passage),
+            before=tuple(self._found(p) for p in before if self.verbatim(p)),
+            after=tuple(self._found(p) for p in after if self.verbatim(p)),
             notes=notes,
         )
 
-    def passages_of(self, document_id: str, offset: int = 0, limit: int = 50) -> PassagePage:
+    def passages_of(self, document_id: str, offset: int = 0, limit: int = 50) -> Page:
         """One page of a document's passages, in document order."""
         passages = self.document(document_id).passages
         page = passages[offset : offset + limit]
-        return PassagePage(
-            document_id=document_id,
-            offset=offset,
-            total=len(passages),
-            passages=[self._out(p) for p in page if self.verbatim(p)],
-        )
+        return Page(document_id, offset, len(passages), tuple(self._found(p) for p in page if self.verbatim(p)))
 
     def people(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The quoted speakers and the authors of the corpus, as derived when the index was built."""
@@ -217,12 +202,11 @@ class Assistant:
         """Sections to start a conversation from, taken from every document in turn."""
         return self.store.derived.outline
 
-    def health(self) -> Health:
-        return Health(
-            status="ok",
+    def status(self) -> Status:
+        return Status(
             documents=len(self.store.documents),
             passages=len(self.store.passages),
             model=self.settings.model,
             fingerprint=self.store.vectors.manifest.fingerprint,
-            skipped=[SkippedOut(name=s.name, reason=s.reason) for s in self.store.skipped],
+            skipped=self.store.skipped,
         )

@@ -65,6 +65,9 @@ class RankingSettings:
     )
     phrase_boost: Annotated[float, Field(ge=0, description="Per unit of phrase match: exact is 2, fuzzy 1.9-2.")] = 10.0
     speaker_boost: Annotated[float, Field(description="Bonus for a speaker the question names.")] = 0.1
+    route_boost: Annotated[
+        float, Field(ge=0, description="Bonus for the passages of a work whose author or title the question names.")
+    ] = 0.2
     answer_threshold: Annotated[
         float, Field(description="A best-passage cosine from here up counts as an answer (calibrated).")
     ] = 0.42

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from assistant.errors import AssistantError
+from assistant.responses import ask_response, context_out
 from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.schemas import AskRequest, AskResponse, CardRequest, PassageOut, describe_errors
 
@@ -128,7 +129,7 @@ class TerminalChat:
         except ValidationError as err:
             errors.print(f"[red]error:[/red] {describe_errors(err.errors())}")
             return
-        self.last = self.chat.ask(request)
+        self.last = ask_response(self.chat.ask(request))
         print_answer(self.last)
 
     def _passage(self, args: list[str]) -> PassageOut | None:
@@ -148,7 +149,7 @@ class TerminalChat:
         if passage is None:
             return
         size = int(args[1]) if len(args) > 1 and args[1].isdigit() else 1
-        context = self.chat.context(passage.id, min(size, 20))
+        context = context_out(self.chat.context(passage.id, min(size, 20)))
         for neighbour in context.before:
             console.print(Text(f"¶{neighbour.paragraph}  {neighbour.text}", style="dim"))
         console.print(Text(f"¶{passage.paragraph}  ", style="cyan") + render(passage))

@@ -153,6 +153,16 @@ def table_rows(
     return {name: o if isinstance(o, str) else metrics(questions, o) for name, o in results.items()}
 
 
+def print_missed(results: dict[str, dict[str, Outcome] | str], questions: list[Question]) -> None:
+    """The answerable questions no system finds in its top 10: the first place to look for a bad gold."""
+    scored = [o for o in results.values() if not isinstance(o, str)]
+    missed = [q for q in questions if q.gold and all(o[q.id].rank is None for o in scored)]
+    if missed:
+        print(f"\nMissed by every system in the top 10 ({len(missed)}; worth checking their gold):")
+        for q in missed:
+            print(f"  {q.id} [{q.kind}, {q.document}] {q.query}")
+
+
 def seed_tables(assistant: Assistant) -> None:
     questions = load_questions()
     results = outcomes_of(assistant, questions, "seed")
@@ -161,6 +171,7 @@ def seed_tables(assistant: Assistant) -> None:
         if subset:
             title = f"Seed questions, {split} split ({len(subset)} questions, seed article only)"
             print_table(title, table_rows(results, subset, seed_metrics))
+    print_missed(results, questions)
 
 
 def multidoc_tables(encoder: Encoder) -> None:
@@ -178,13 +189,7 @@ def multidoc_tables(encoder: Encoder) -> None:
             f"across all {len(assistant.store.documents)} documents)",
             table_rows(results, subset, multidoc.metrics),
         )
-    fails = [
-        q for q in questions if q.gold and all(isinstance(o, str) or o[q.id].rank is None for o in results.values())
-    ]
-    if fails:
-        print(f"\nMissed by every system in the top 10 ({len(fails)}; worth checking the gold):")
-        for q in fails:
-            print(f"  {q.id} [{q.kind}, {q.document}] {q.query}")
+    print_missed(results, questions)
 
 
 def calibrate(assistant: Assistant, questions: list[Question]) -> None:

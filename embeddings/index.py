@@ -22,7 +22,7 @@ import numpy as np
 
 from embeddings.errors import IndexCorrupt
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 EXACT_LIMIT = 50_000  # rows up to which exact search is fast enough on one CPU
 RECALL_TARGET = 0.95  # recall@10 against exact search that the probe count is chosen for

@@ -5,9 +5,13 @@ from __future__ import annotations
 import socket
 from functools import cache
 
+from assistant.chat import Chat
 from assistant.corpus.document import Document
 from assistant.corpus.library import load_corpus
 from assistant.corpus.passages import ChunkingSettings
+from assistant.responses import ask_response, context_out
+from assistant.schemas import AskRequest, AskResponse, PassageContext
+from assistant.service import Assistant
 from assistant.settings import PROJECT_ROOT
 
 SEEDS = PROJECT_ROOT / "seeds"
@@ -34,3 +38,14 @@ def seed_passage(n: int) -> str:
 def seed_passage_with(words: str) -> str:
     """The id of the seed's first passage that holds ``words``."""
     return next(p.id for p in seed_document().passages if words in p.text)
+
+
+def ask(asker: Assistant | Chat, request: AskRequest) -> AskResponse:
+    """The answer to ``request`` as the API would send it: through a chat (the assistant's own when given one)."""
+    chat = asker if isinstance(asker, Chat) else Chat(asker)
+    return ask_response(chat.ask(request))
+
+
+def context(assistant: Assistant, passage_id: str, size: int) -> PassageContext:
+    """A passage with its neighbours, as the API would send it."""
+    return context_out(assistant.passage(passage_id, size))

@@ -26,7 +26,7 @@ from assistant.schemas import AskRequest, AskResponse
 from assistant.service import Assistant
 from assistant.settings import PROJECT_ROOT
 from embeddings.errors import IndexCorrupt, ModelUnavailable
-from tests.helpers import free_port
+from tests.helpers import ask, context, free_port
 
 
 def run(
@@ -62,9 +62,9 @@ def test_ask_json_prints_exactly_the_api_response(assistant: Assistant) -> None:
     assert result.returncode == 0, result.stderr
     body = AskResponse.model_validate(json.loads(result.stdout))
     assert body.question == question and len(body.passages) == 3
-    text = assistant.document_text("red-jacobins").text
+    text = assistant.document("red-jacobins").text
     assert all(p.text == text[p.start : p.end] for p in body.passages)
-    expected = assistant.ask(AskRequest(question=question, k=3))
+    expected = ask(assistant, AskRequest(question=question, k=3))
     assert [p.id for p in body.passages] == [p.id for p in expected.passages]
 
 
@@ -243,7 +243,7 @@ def test_terminal_chat_follows_up_expands_collects_and_exports(assistant: Assist
     assert (tag.style.name, tag.text) == ("Heading 4", "Trotsky defended the ban")
     (fourth,) = [p for p in assistant.store.passages if p.text == body.text]  # the card is verbatim
     assert cite.runs[0].text == "Hoskisson 10"
-    context = assistant.passage(fourth.id, 1)
-    for passage in [*context.before, context.passage, *context.after]:
+    nearby = context(assistant, fourth.id, 1)
+    for passage in [*nearby.before, nearby.passage, *nearby.after]:
         assert f"¶{passage.paragraph} {' '.join(passage.text.split())}" in out
     assert markdown.read_text(encoding="utf-8").startswith("# Brief\n\n#### Trotsky defended the ban\n")

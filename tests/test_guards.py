@@ -6,17 +6,19 @@ import dataclasses
 import logging
 import shutil
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api import create_app
+from assistant.corpus.document import Passage
 from assistant.schemas import AskRequest
 from assistant.service import Assistant
 from assistant.settings import ServerSettings, Settings
 from embeddings.encoder import Encoder
-from tests.helpers import SEED_ID, SEEDS
+from tests.helpers import SEED_ID, SEEDS, ask
 
 
 def test_oversized_body_is_refused_with_413(client: TestClient) -> None:
@@ -58,16 +60,23 @@ def test_each_request_is_logged_without_the_question(client: TestClient, caplog:
     assert not any("private question" in r.getMessage() for r in caplog.records)
 
 
+class _Rows(list):
+    """Passages by row, as the store reads them, one of them altered."""
+
+    def many(self, rows: Iterable[int]) -> list[Passage]:
+        return [self[r] for r in rows]
+
+
 def test_altered_span_is_withheld_at_the_door(assistant: Assistant, caplog: pytest.LogCaptureFixture) -> None:
     question = AskRequest(question="What did Pravda write about Stalin in 1936?", k=3)
-    top = assistant.ask(question).passages[0]
+    top = ask(assistant, question).passages[0]
     row = assistant.store.rows[top.id]
     original = assistant.store.passages
     altered = dataclasses.replace(original[row], text=original[row].text.replace("Stalin", "Lenin"))
-    object.__setattr__(assistant.store, "passages", (*original[:row], altered, *original[row + 1 :]))
+    object.__setattr__(assistant.store, "passages", _Rows([*original[:row], altered, *original[row + 1 :]]))
     try:
         with caplog.at_level(logging.ERROR):
-            served = assistant.ask(question).passages
+            served = ask(assistant, question).passages
         assert top.id not in [p.id for p in served]
         assert any("withheld passage" in r.getMessage() for r in caplog.records)
         assert TestClient(create_app(assistant)).get(f"/passages/{top.id}").status_code == 503

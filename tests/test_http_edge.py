@@ -34,10 +34,19 @@ def _get_paths(client: TestClient, assistant: Assistant) -> list[str]:
     added = client.post(f"/sessions/{values['session_id']}/brief", json={"passage_id": values["passage_id"]})
     assert added.status_code == 201, added.text
     paths = []
-    for route in client.app.routes:  # type: ignore[attr-defined]
+    for route in _routes(client.app.routes):  # type: ignore[attr-defined]
         if isinstance(route, Route) and "GET" in (route.methods or ()):
             paths.append(re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], route.path))
     return paths
+
+
+def _routes(routes: list) -> list:
+    """Every route, those of included routers too (which recent FastAPI keeps as routers of their own)."""
+    found = []
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        found += _routes(included.routes) if included is not None else [route]
+    return found
 
 
 def test_head_is_answered_wherever_get_is(client: TestClient, assistant: Assistant) -> None:

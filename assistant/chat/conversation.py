@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from assistant.chat.brief import brief_docx, brief_markdown
 from assistant.chat.cards import Card, author_names, card_markdown, make_card
 from assistant.chat.followups import name_keys, read_reply
@@ -10,16 +12,26 @@ from assistant.chat.starters import starter_questions
 from assistant.errors import BadRequest
 from assistant.schemas import (
     AskRequest,
-    AskResponse,
     BriefOut,
     CardOut,
     CardRequest,
     FollowUp,
     Highlight,
-    PassageContext,
     SessionOut,
 )
-from assistant.service import Assistant
+from assistant.service import Answer, Assistant, Context
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer as the conversation read the question: ``question`` as typed, how it was read
+    (``followup``), the fixed sentence that says so (``echo``), and the conversation it belongs to."""
+
+    question: str
+    answer: Answer
+    followup: FollowUp = FollowUp.NEW
+    echo: str | None = None
+    session_id: str | None = None
 
 
 class Chat:
@@ -57,10 +69,10 @@ class Chat:
             phrases=self.prompts.group("page"),
         )
 
-    def ask(self, request: AskRequest) -> AskResponse:
+    def ask(self, request: AskRequest) -> Reply:
         """Answer ``request``, reading it as a follow-up of the conversation's last question."""
         if request.session_id is None:
-            return self.assistant.ask(request)
+            return Reply(request.question, self.assistant.answer(request))
         session = self.sessions.get(request.session_id)
         previous = session.last_turn
         reading = read_reply(
@@ -68,42 +80,28 @@ class Chat:
         )
         if reading.kind is FollowUp.MORE:
             return self._more(session, request, previous)
-        searched = request.model_copy(update={"question": reading.question, "session_id": None})
-        response = self.assistant.ask(searched)
+        searched = AskRequest(**{**request.model_dump(), "question": reading.question, "session_id": None})
+        answer = self.assistant.answer(searched)
         session.turns.append(Turn(request.question, searched, 0))
         echo = None
         if reading.kind is FollowUp.TOPIC:
             echo = self.prompts.say("followup", "echo", question=reading.question)
-        return response.model_copy(
-            update={"question": request.question, "session_id": session.id, "followup": reading.kind, "echo": echo}
-        )
+        return Reply(request.question, answer, reading.kind, echo, session.id)
 
-    def _more(self, session: Session, request: AskRequest, previous: Turn | None) -> AskResponse:
+    def _more(self, session: Session, request: AskRequest, previous: Turn | None) -> Reply:
         """The next page of the last question, searched with the filters it was asked with."""
         if previous is None:
-            return AskResponse(
-                question=request.question,
-                searched_for="",
-                followup=FollowUp.MORE,
-                session_id=session.id,
-                answered=False,
-                message=self.prompts.say("followup", "nothing_before"),
-                passages=[],
-            )
+            nothing = Answer("", 0, False, self.prompts.say("followup", "nothing_before"), ())
+            return Reply(request.question, nothing, FollowUp.MORE, None, session.id)
         offset = previous.offset + previous.searched.k
-        response = self.assistant.ask(previous.searched, offset=offset)
+        answer = self.assistant.answer(previous.searched, offset=offset)
         session.turns.append(Turn(request.question, previous.searched, offset))
-        update: dict[str, object] = {
-            "question": request.question,
-            "session_id": session.id,
-            "followup": FollowUp.MORE,
-            "echo": self.prompts.say("followup", "more", question=previous.searched.question, first=offset + 1),
-        }
-        if not response.passages:
-            update["message"] = self.prompts.say("followup", "no_more")
-        return response.model_copy(update=update)
+        if not answer.found:
+            answer = replace(answer, message=self.prompts.say("followup", "no_more"))
+        echo = self.prompts.say("followup", "more", question=previous.searched.question, first=offset + 1)
+        return Reply(request.question, answer, FollowUp.MORE, echo, session.id)
 
-    def context(self, passage_id: str, size: int) -> PassageContext:
+    def context(self, passage_id: str, size: int) -> Context:
         """A passage with up to ``size`` neighbours on each side, within its section."""
         return self.assistant.passage(passage_id, size)
 

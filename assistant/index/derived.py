@@ -5,11 +5,16 @@ same at one document as at ten thousand."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 from assistant.corpus.document import Document, Voice
 
 DERIVED = "derived.json"
+_NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b|;)\s*")
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_MIN_KEY_LETTERS = 4
 _SECTIONS_PER_DOCUMENT = 8
 _OUTLINE_MAX = 24
 _PROSE = frozenset({Voice.AUTHOR, Voice.QUOTED})
@@ -25,12 +30,24 @@ class OutlineEntry:
 
 
 @dataclass(frozen=True)
+class NameKey:
+    """A name a question may use for a document: its author's surname or full name, or its title.
+    ``capitalised_only`` when the corpus also uses the word in lower case, as an ordinary word."""
+
+    key: str
+    document_id: str
+    capitalised_only: bool = False
+
+
+@dataclass(frozen=True)
 class Derived:
     """Corpus-wide facts, gathered in one pass over the documents at build time."""
 
     authors: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
     outline: tuple[OutlineEntry, ...] = ()
+    titles: dict[str, str] = field(default_factory=dict)  # document id → title, for every reference
+    names: tuple[NameKey, ...] = ()
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), ensure_ascii=False).encode()
@@ -42,6 +59,8 @@ class Derived:
             authors=tuple(raw["authors"]),
             speakers=tuple(raw["speakers"]),
             outline=tuple(OutlineEntry(**entry) for entry in raw["outline"]),
+            titles=dict(raw["titles"]),
+            names=tuple(NameKey(**name) for name in raw["names"]),
         )
 
 
@@ -52,8 +71,15 @@ class DerivedBuilder:
     _authors: dict[str, None] = field(default_factory=dict)
     _speakers: dict[str, None] = field(default_factory=dict)
     _sections: list[list[OutlineEntry]] = field(default_factory=list)
+    _titles: dict[str, str] = field(default_factory=dict)
+    _names: dict[tuple[str, str], None] = field(default_factory=dict)
+    _lower_words: set[str] = field(default_factory=set)
 
     def add(self, document: Document) -> None:
+        self._titles[document.id] = document.meta.title
+        self._lower_words.update(w for w in _WORD.findall(document.text) if w.islower())
+        for key in (*_author_keys(document.meta.author), *_title_keys(document.meta.title)):
+            self._names[(key, document.id)] = None
         if document.meta.author:
             self._authors[document.meta.author] = None
         self._speakers.update((p.speaker, None) for p in document.passages if p.speaker)
@@ -69,4 +95,31 @@ class DerivedBuilder:
         outline: list[OutlineEntry] = []
         for depth in range(_SECTIONS_PER_DOCUMENT):
             outline += [sections[depth] for sections in self._sections if depth < len(sections)]
-        return Derived(tuple(self._authors), tuple(self._speakers), tuple(outline[:_OUTLINE_MAX]))
+        names = tuple(
+            NameKey(key, document_id, all(word in self._lower_words for word in key.split()))
+            for key, document_id in self._names
+        )
+        return Derived(tuple(self._authors), tuple(self._speakers), tuple(outline[:_OUTLINE_MAX]), self._titles, names)
+
+
+def _author_keys(author: str | None) -> list[str]:
+    """Each author's full name and surname, folded: ``Karl Marx and Friedrich Engels`` gives
+    ``karl marx``, ``marx``, ``friedrich engels``, ``engels``."""
+    keys: list[str] = []
+    for name in _NAME_SPLIT.split(author or ""):
+        words = [w.casefold() for w in _WORD.findall(name)]
+        if words:
+            keys.append(" ".join(words))
+            if len(words[-1]) >= _MIN_KEY_LETTERS - 1:
+                keys.append(words[-1])
+    return keys
+
+
+def _title_keys(title: str) -> list[str]:
+    """The title's main part (before a colon or bracket, without a leading article), folded, when
+    it is long enough to be asked for by name: ``On Liberty`` gives ``on liberty``."""
+    main = _LEADING_ARTICLE.sub("", re.split(r"[:;(\[]|\s[—–-]\s", title, maxsplit=1)[0].strip())
+    words = [w.casefold() for w in _WORD.findall(main)]
+    if not words or (len(words) == 1 and len(words[0]) < _MIN_KEY_LETTERS) or len(words) > 6:
+        return []
+    return [" ".join(words)]

@@ -34,7 +34,7 @@ _PASSAGE = (
     "SELECT row, id, document_id, section, paragraph, start_offset, end_offset, text, voice, speaker, notes, citation,"
     " page, section_path FROM passages"
 )
-_COLUMNS = frozenset({"document_id", "voice", "speaker"})
+_COLUMNS = frozenset({"id", "document_id", "voice", "speaker"})
 _CHUNK = 900  # rows per query: below SQLite's limit on bound parameters
 
 

@@ -15,13 +15,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.corpus.document import Voice
+from assistant.corpus.document import Passage, Voice
 from assistant.index.lexical import LexicalIndex, term_set, terms
 from assistant.index.store import Store
 from assistant.index.text import embedding_text
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
 from assistant.retrieval.options import Fusion, Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
+from assistant.retrieval.routing import routed_documents
 from assistant.settings import LexicalSettings, RankingSettings
 from embeddings.encoder import Encoder
 
@@ -41,11 +42,12 @@ class Query:
 
 @dataclass(frozen=True)
 class Hit:
-    """A ranked passage row with its key sentence (document offsets)."""
+    """A ranked passage with its row, its score and its key sentence (document offsets)."""
 
     row: int
     score: float
     highlight: tuple[int, int]
+    passage: Passage
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ class Ranker:
         self._any_aside = bool(self._aside.any())
         self._documents = _Coded(store.passages.column("document_id"))
         self._speaker_of = _Coded([speaker or "" for speaker in store.passages.column("speaker")])
+        # The same words in two documents (a duplicate file, a reprint) are shown once: ids are
+        # made from a passage's words, so equal digests mean equal texts.
+        words = _Coded([passage_id.split(":", 1)[-1].split("~")[0] for passage_id in store.passages.column("id")])
+        self._words = words.codes if len(words.names) < len(store.passages) else None
         self.speakers = [str(name) for name in self._speaker_of.names if name]
         self._passage_vectors = store.passage_vectors
         self._sentence_bounds = np.searchsorted(store.sentences[:, 0], np.arange(len(store.passages) + 1))
@@ -176,6 +182,9 @@ class Ranker:
         if intent.speaker:
             boost = s.speaker_boost * (2 if intent.wants_words else 1)
             score += boost * self._speaking(intent.speaker)[rows]
+        routed = routed_documents(query.text, self.store.derived.names) if s.route_boost else frozenset()
+        if routed:
+            score += s.route_boost * self._documents.among(routed)[rows]
         # A phrase in quotation marks is what an evidence question looks for; inside an
         # opponent's claim it is usually a citation, and matching it would outrank the answer.
         phrases = quoted_phrases(query.text) if query.mode is Mode.EVIDENCE and s.phrase_boost else []
@@ -184,6 +193,9 @@ class Ranker:
             score[i] += s.phrase_boost * strength
 
         order = np.argsort(-score, kind="stable")
+        if self._words is not None:
+            _, first = np.unique(self._words[rows[order]], return_index=True)
+            order = order[np.sort(first)]
         if query.mode is Mode.REBUTTAL:
             order = np.concatenate([order[author[order]], order[~author[order]]])
         top = int(order[0]) if len(order) else None
@@ -194,9 +206,11 @@ class Ranker:
             or (coverage >= s.coverage_min and confidence >= s.covered_threshold)
             or matched.get(top, 0.0) >= 2.0
         )
+        shown = order[query.offset : query.offset + query.k]
+        passages = self.store.passages.many(int(rows[i]) for i in shown)
         hits = tuple(
-            Hit(int(rows[i]), float(score[i]), self._highlight(int(rows[i]), question_vector, query.text, phrases))
-            for i in order[query.offset : query.offset + query.k]
+            Hit(int(rows[i]), float(score[i]), self._highlight(int(rows[i]), question_vector, query.text, phrases), p)
+            for i, p in zip(shown, passages, strict=True)
         )
         return Ranking(hits=hits, answered=answered, confidence=confidence, coverage=coverage)
 
@@ -240,11 +254,11 @@ class _Coded:
     """A column of names stored as small integer codes, for fast row filters."""
 
     def __init__(self, values: list[str]) -> None:
-        self.names, self._codes = np.unique(np.array(values, dtype=str), return_inverse=True)
+        self.names, self.codes = np.unique(np.array(values, dtype=str), return_inverse=True)
 
     def among(self, wanted: Iterable[str]) -> np.ndarray:
         """Rows whose name is one of ``wanted``."""
-        return np.isin(self._codes, np.flatnonzero(np.isin(self.names, list(wanted))))
+        return np.isin(self.codes, np.flatnonzero(np.isin(self.names, list(wanted))))
 
 
 def _top_positive(scores: np.ndarray, k: int) -> np.ndarray:

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.schemas import AskRequest
 from assistant.service import Assistant
+from tests.helpers import ask
 
 CASES = [
     ("What does the author say about the ban on factions?", "The ban on factions meant that between 1921 and 1924"),
@@ -29,6 +30,6 @@ CASES = [
 
 @pytest.mark.parametrize(("question", "needle"), CASES)
 def test_answer_is_in_the_top_five(assistant: Assistant, question: str, needle: str) -> None:
-    response = assistant.ask(AskRequest(question=question, k=5))
+    response = ask(assistant, AskRequest(question=question, k=5))
     assert response.answered
     assert any(needle in p.text for p in response.passages), [p.text[:60] for p in response.passages]

@@ -8,10 +8,11 @@ from assistant.corpus.document import Voice
 from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.schemas import AskRequest, AskResponse
 from assistant.service import Assistant
+from tests.helpers import ask as answer
 
 
 def ask(assistant: Assistant, question: str, **options: object) -> AskResponse:
-    return assistant.ask(AskRequest(question=question, **options))
+    return answer(assistant, AskRequest(question=question, **options))
 
 
 @pytest.mark.parametrize(
@@ -32,7 +33,7 @@ def test_quoted_phrase_is_found_first(assistant: Assistant, question: str) -> No
 
 
 def test_key_sentence_is_a_verbatim_span_inside_its_passage(assistant: Assistant) -> None:
-    text = assistant.document_text("red-jacobins").text
+    text = assistant.document("red-jacobins").text
     for question in ["why did the Left SRs leave the government?", "Kronstadt", "ban on factions", "Serge"]:
         for passage in ask(assistant, question, k=10).passages:
             assert passage.start <= passage.highlight.start < passage.highlight.end <= passage.end

@@ -12,6 +12,7 @@ import pytest
 from docx.enum.text import WD_COLOR_INDEX
 
 from assistant.service import Assistant
+from tests.helpers import context
 
 pytestmark = pytest.mark.browser
 
@@ -99,10 +100,10 @@ def test_prepare_a_brief_in_the_browser(page: sync_api.Page, assistant: Assistan
     card = second_turn.locator(".card").first
     card.locator(".context-toggle").click()
     sync_api.expect(card.locator(".context-toggle")).to_have_attribute("aria-expanded", "true")
-    context = assistant.passage(follow["passages"][0]["id"], 2)
+    nearby = context(assistant, follow["passages"][0]["id"], 2)
     neighbours = card.locator(".neighbour")
-    sync_api.expect(neighbours).to_have_count(len(context.before) + len(context.after))
-    for shown, expected in zip(neighbours.all(), context.before + context.after, strict=True):
+    sync_api.expect(neighbours).to_have_count(len(nearby.before) + len(nearby.after))
+    for shown, expected in zip(neighbours.all(), nearby.before + nearby.after, strict=True):
         assert shown.text_content() == f"¶{expected.paragraph} {expected.text}"
         assert expected.section == follow["passages"][0]["section"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from assistant.api.deps import ERRORS, ChatDep
+from assistant.responses import ask_response
 from assistant.schemas import AskRequest, AskResponse
 
 router = APIRouter(tags=["ask"])
@@ -16,4 +17,4 @@ def ask(body: AskRequest, chat: ChatDep) -> Response:
     ``session_id``, a short reply ("and Trotsky?", "more") is read against the last question."""
     # Serialised once, here: the answer is already a validated AskResponse, and FastAPI would
     # dump, re-validate and re-encode it (a third of the request's own time on a cached question).
-    return Response(chat.ask(body).model_dump_json(), media_type="application/json")
+    return Response(ask_response(chat.ask(body)).model_dump_json(), media_type="application/json")

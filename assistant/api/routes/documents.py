@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from assistant import web
 from assistant.api.deps import ERRORS, AssistantDep
+from assistant.responses import document_out, health_out, page_out
 from assistant.schemas import DocumentOut, DocumentText, Health, PassagePage
 
 router = APIRouter(tags=["documents"])
@@ -21,12 +22,12 @@ def _wants_html(request: Request) -> bool:
 
 @router.get("/health", response_model=Health)
 def health(service: AssistantDep) -> Health:
-    return service.health()
+    return health_out(service.status())
 
 
 @router.get("/documents", response_model=list[DocumentOut])
 def documents(service: AssistantDep) -> list[DocumentOut]:
-    return service.documents()
+    return [document_out(d) for d in service.documents()]
 
 
 @router.get(
@@ -42,7 +43,7 @@ def document(
 ) -> DocumentOut | Response:
     """The document's metadata as JSON, or its full text as a page when a browser asks for HTML."""
     if not _wants_html(request):
-        return service.document_out(document_id)
+        return document_out(service.document(document_id))
     mark = None
     if highlight:
         start, end = highlight.split("-")
@@ -53,7 +54,8 @@ def document(
 @router.get("/documents/{document_id}/text", response_model=DocumentText, responses=ERRORS)
 def document_text(document_id: str, service: AssistantDep) -> DocumentText:
     """The plain text that every passage's offsets refer to."""
-    return service.document_text(document_id)
+    document = service.document(document_id)
+    return DocumentText(id=document.id, text=document.text)
 
 
 @router.get("/documents/{document_id}/passages", response_model=PassagePage, responses=ERRORS)
@@ -64,4 +66,4 @@ def document_passages(
     limit: int = Query(50, ge=1, le=500, description="Passages in this page."),
 ) -> PassagePage:
     """The document's passages in order, a page at a time."""
-    return service.passages_of(document_id, offset, limit)
+    return page_out(service.passages_of(document_id, offset, limit))

@@ -1,0 +1,49 @@
+"""Several documents: a question that names an author or a work is answered from it, and the
+same words in two documents are shown once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from assistant.index.derived import NameKey
+from assistant.retrieval.routing import routed_documents
+from assistant.schemas import AskRequest
+from assistant.service import Assistant
+from assistant.settings import Settings
+from embeddings.encoder import Encoder
+from tests.helpers import SEED_ID, SEEDS, ask
+
+GOLDMAN = "goldman-1924-my-disillusionment-in-russia-afterword"
+MANIFESTO = "marx-engels-1848-communist-manifesto"
+
+
+def test_names_route_by_the_corpus_metadata_and_ordinary_words_need_capitals() -> None:
+    names = [NameKey("marx", "m"), NameKey("on liberty", "l"), NameKey("mill", "j", capitalised_only=True)]
+    assert routed_documents("what does Marx say about wages?", names) == {"m"}
+    assert routed_documents("is free speech defended in on liberty?", names) == {"l"}
+    assert routed_documents("what does Mill say about custom?", names) == {"j"}
+    assert routed_documents("who owned the mill in the town?", names) == frozenset()
+
+
+def test_a_question_naming_an_author_is_answered_from_their_document(multi_assistant: Assistant) -> None:
+    names = {(n.key, n.document_id) for n in multi_assistant.store.derived.names}
+    assert ("goldman", GOLDMAN) in names and ("engels", MANIFESTO) in names
+    for question, document in (
+        ("What does Goldman say about the State and the revolution?", GOLDMAN),
+        ("What do Marx and Engels say about the revolution?", MANIFESTO),
+        ("What does Hoskisson say about the revolution?", SEED_ID),
+    ):
+        top = ask(multi_assistant, AskRequest(question=question, k=3)).passages[0]
+        assert top.document_id == document, (question, top.document_id)
+
+
+def test_the_same_words_in_two_documents_are_shown_once(tmp_path: Path, encoder: Encoder) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    shutil.copy(corpus / f"{SEED_ID}.txt", corpus / "reprint.txt")
+    assistant = Assistant(Settings(corpus_dir=corpus, data_dir=tmp_path / "index"), encoder)
+    passages = ask(assistant, AskRequest(question="the ban on factions in 1921", k=10)).passages
+    texts = [p.text for p in passages]
+    assert len(texts) == 10 and len(set(texts)) == 10
+    assert {p.document_id for p in passages} <= {SEED_ID, "reprint"}
