@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from assistant.errors import AssistantError, BadRequest, ConfigError, ModelError, as_assistant_error
+from assistant.errors import AssistantError, BadRequest, ConfigError, ModelError
 from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.schemas import AskRequest, describe_errors
 from assistant.settings import Settings
@@ -167,10 +167,10 @@ def _log_requests() -> None:
 
 def _report(err: BaseException) -> int:
     """Print one line about ``err`` and return the exit code its type declares."""
-    known = as_assistant_error(err)
-    if known is None:
+    if not isinstance(err, AssistantError):
         logging.getLogger(__name__).error("unexpected error", exc_info=err)
         return UNEXPECTED
+    known = err
     message = " ".join(str(known).split())  # a message carried from a library may span lines
     hint = next((text for kind, text in HINTS.items() if isinstance(known, kind)), None)
     errors.print(f"[red]error:[/red] {escape(message)}" + (f" — {escape(hint)}" if hint else ""), soft_wrap=True)

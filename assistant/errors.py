@@ -1,12 +1,11 @@
 """The assistant's error types; surfaces map them to HTTP status codes and exit codes once.
 
 Each type carries the ``exit_code`` the command line ends with and the ``http_status`` the API
-answers with, so that a new error type is mapped where it is declared.
+answers with, so that a new error type is mapped where it is declared. This module imports
+nothing, so that every layer (``embeddings/`` too) raises errors of this one family.
 """
 
 from __future__ import annotations
-
-from embeddings.errors import IndexCorrupt, ModelUnavailable
 
 
 class AssistantError(Exception):
@@ -63,23 +62,3 @@ class ModelError(AssistantError):
 
     exit_code = 5
     http_status = 503
-
-
-# The embedding layer's errors cannot derive from AssistantError (embeddings/ imports nothing of
-# assistant/); each stands for one of the assistant's types, whose codes it takes.
-_EMBEDDING_ERRORS: dict[type[Exception], type[AssistantError]] = {
-    ModelUnavailable: ModelError,
-    IndexCorrupt: IndexStateError,
-}
-
-
-def as_assistant_error(err: BaseException) -> AssistantError | None:
-    """The error as one of the assistant's types (with its codes), or None for an unexpected one."""
-    if isinstance(err, AssistantError):
-        return err
-    for kind, ours in _EMBEDDING_ERRORS.items():
-        if isinstance(err, kind):
-            converted = ours(str(err))
-            converted.__cause__ = err
-            return converted
-    return None

@@ -9,6 +9,7 @@ environment with a double underscore: ``DEBATE_RANKING__VOICE_BOOST=0.2``,
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,9 +17,14 @@ from pydantic import Field
 from pydantic.dataclasses import dataclass
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from assistant.retrieval.options import Fusion
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Fusion(StrEnum):
+    """How dense and lexical evidence are combined."""
+
+    WEIGHTED = "weighted"
+    RRF = "rrf"
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.retrieval.options import Fusion
 from assistant.retrieval.ranker import Query, Ranker
 from assistant.service import Assistant
-from assistant.settings import LexicalSettings, RankingSettings, Settings
+from assistant.settings import Fusion, LexicalSettings, RankingSettings, Settings
 from benchmarks import multidoc
 from benchmarks.peers import peer_systems
 from benchmarks.scoring import Outcome, Question, Row, System, evaluate, hit_at, mrr, print_table, ranker_system, share

@@ -1,4 +1,4 @@
-"""What a query may ask for: its mode, whose words may answer, how evidence is fused.
+"""What a query may ask for: its mode and whose words may answer.
 
 Kept apart from the ranker so the API schemas and the command line can name them without
 loading the ranking machinery.
@@ -26,10 +26,3 @@ class VoiceFilter(StrEnum):
     EDITORIAL = "editorial"
     NOTE = "note"
     APPARATUS = "apparatus"
-
-
-class Fusion(StrEnum):
-    """How dense and lexical evidence are combined."""
-
-    WEIGHTED = "weighted"
-    RRF = "rrf"

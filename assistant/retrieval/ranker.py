@@ -20,10 +20,10 @@ from assistant.index.lexical import LexicalIndex, term_set, terms
 from assistant.index.store import Store
 from assistant.index.text import embedding_text
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
-from assistant.retrieval.options import Fusion, Mode, VoiceFilter
+from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
 from assistant.retrieval.routing import routed_documents
-from assistant.settings import LexicalSettings, RankingSettings
+from assistant.settings import Fusion, LexicalSettings, RankingSettings
 from embeddings.encoder import Encoder
 
 
