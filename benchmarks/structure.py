@@ -25,7 +25,7 @@ from types import FrameType
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-ROOT = Path.cwd()
+ROOT = Path.cwd().resolve()
 PACKAGES = ("assistant", "embeddings")
 QUESTION = {"question": "What does the author say about the ban on factions?", "k": 5}
 

@@ -15,6 +15,7 @@ _NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b|;)\s*")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _MIN_KEY_LETTERS = 4
+MAX_NAME_WORDS = 6  # the longest name a question is searched for
 _SECTIONS_PER_DOCUMENT = 8
 _OUTLINE_MAX = 24
 _PROSE = frozenset({Voice.AUTHOR, Voice.QUOTED})
@@ -120,6 +121,6 @@ def _title_keys(title: str) -> list[str]:
     it is long enough to be asked for by name: ``On Liberty`` gives ``on liberty``."""
     main = _LEADING_ARTICLE.sub("", re.split(r"[:;(\[]|\s[—–-]\s", title, maxsplit=1)[0].strip())
     words = [w.casefold() for w in _WORD.findall(main)]
-    if not words or (len(words) == 1 and len(words[0]) < _MIN_KEY_LETTERS) or len(words) > 6:
+    if not words or (len(words) == 1 and len(words[0]) < _MIN_KEY_LETTERS) or len(words) > MAX_NAME_WORDS:
         return []
     return [" ".join(words)]

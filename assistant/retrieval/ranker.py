@@ -22,7 +22,7 @@ from assistant.index.text import embedding_text
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
 from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
-from assistant.retrieval.routing import routed_documents
+from assistant.retrieval.routing import Names
 from assistant.settings import Fusion, LexicalSettings, RankingSettings
 from embeddings.encoder import Encoder
 
@@ -86,6 +86,7 @@ class Ranker:
         self._any_aside = bool(self._aside.any())
         self._documents = _Coded(store.passages.column("document_id"))
         self._speaker_of = _Coded([speaker or "" for speaker in store.passages.column("speaker")])
+        self._names = Names(store.derived.names)
         # The same words in two documents (a duplicate file, a reprint) are shown once: ids are
         # made from a passage's words, so equal digests mean equal texts.
         words = _Coded([passage_id.split(":", 1)[-1].split("~")[0] for passage_id in store.passages.column("id")])
@@ -182,7 +183,7 @@ class Ranker:
         if intent.speaker:
             boost = s.speaker_boost * (2 if intent.wants_words else 1)
             score += boost * self._speaking(intent.speaker)[rows]
-        routed = routed_documents(query.text, self.store.derived.names) if s.route_boost else frozenset()
+        routed = self._names.routed(query.text) if s.route_boost else frozenset()
         if routed:
             score += s.route_boost * self._documents.among(routed)[rows]
         # A phrase in quotation marks is what an evidence question looks for; inside an

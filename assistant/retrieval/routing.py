@@ -1,7 +1,8 @@
 """Soft routing: a question that names an author or a work leans toward that work's passages.
 
 The names come from the corpus's own metadata (each document's author and title, gathered when
-the index is built), never from a list in the code.
+the index is built), never from a list in the code. A question is looked up by its word runs, so
+the cost does not grow with the number of documents.
 """
 
 from __future__ import annotations
@@ -9,21 +10,30 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.index.derived import NameKey
+from assistant.index.derived import MAX_NAME_WORDS, NameKey
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 
-def routed_documents(question: str, names: Iterable[NameKey]) -> frozenset[str]:
-    """The documents whose author or title the question names. A key that is also an ordinary word
-    of the corpus (``mill``, ``prince``) counts only when the question capitalises it."""
-    folded = " ".join(w.casefold() for w in _WORD.findall(question))
-    capitalised = {w for w in _WORD.findall(question) if w[0].isupper()}
-    routed = set()
-    for name in names:
-        if not re.search(rf"(?<!\S){re.escape(name.key)}(?!\S)", folded):
-            continue
-        if name.capitalised_only and not {w.casefold() for w in capitalised} >= set(name.key.split()):
-            continue
-        routed.add(name.document_id)
-    return frozenset(routed)
+class Names:
+    """The corpus's names by their folded words, for lookup by the runs of a question's words."""
+
+    def __init__(self, names: Iterable[NameKey]) -> None:
+        self._by_key: dict[str, list[NameKey]] = {}
+        for name in names:
+            self._by_key.setdefault(name.key, []).append(name)
+
+    def routed(self, question: str) -> frozenset[str]:
+        """The documents whose author or title the question names. A key that is also an ordinary
+        word of the corpus (``mill``, ``prince``) counts only when the question capitalises it."""
+        if not self._by_key:
+            return frozenset()
+        words = _WORD.findall(question)
+        folded = [w.casefold() for w in words]
+        routed: set[str] = set()
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + MAX_NAME_WORDS) + 1):
+                for name in self._by_key.get(" ".join(folded[start:end]), ()):
+                    if not name.capitalised_only or all(w[0].isupper() for w in words[start:end]):
+                        routed.add(name.document_id)
+        return frozenset(routed)
