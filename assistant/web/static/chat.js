@@ -44,8 +44,13 @@ function split(text, start, highlight) {
   return [chars.slice(0, lo).join(""), chars.slice(lo, hi).join(""), chars.slice(hi).join("")];
 }
 
+// A line break inside a sentence (a PDF's or a hard-wrapped file's: after a word, a comma or a
+// hyphen) reads as a space, character for character, so offsets stay the document's; a break
+// after a colon or a full stop, and a blank line, still part what they part.
+const reflow = (text) => text.replace(/([\p{L}\p{N},;\-])\n(?=[^\n])/gu, "$1 ");
+
 function fillText(node, passage, highlight) {
-  const [before, key, after] = split(passage.text, passage.start, highlight);
+  const [before, key, after] = split(passage.text, passage.start, highlight).map(reflow);
   node.replaceChildren(document.createTextNode(before));
   if (key) node.append(element("mark", "key", key), document.createTextNode(after));
 }
@@ -163,7 +168,7 @@ async function toggleContext(card, passage, button) {
       node.replaceChildren(
         ...neighbours.map((p) => {
           const para = element("p", "neighbour");
-          para.append(element("span", "paragraph", `¶${p.paragraph} `), document.createTextNode(p.text));
+          para.append(element("span", "paragraph", `¶${p.paragraph} `), document.createTextNode(reflow(p.text)));
           return para;
         }),
       );
