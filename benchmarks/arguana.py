@@ -25,7 +25,8 @@ from assistant.index.store import Store
 from assistant.index.store import load as load_store
 from assistant.index.text import embedding_text
 from assistant.retrieval.options import Mode
-from assistant.retrieval.ranker import Query, Ranker, RankingSettings
+from assistant.retrieval.ranker import Query, Ranker
+from assistant.settings import LexicalSettings, RankingSettings
 from embeddings.encoder import Encoder
 from embeddings.index import VectorIndex
 
@@ -80,16 +81,19 @@ def ndcg_at_10(ranked: list[str], relevant: dict[str, int]) -> float:
     return dcg / best if best else 0.0
 
 
-def run_arguana(encoder: Encoder, configurations: dict[str, RankingSettings]) -> dict[str, dict[str, float]]:
-    """nDCG@10 and Recall@100 of each configuration over all test queries, in rebuttal mode."""
+def run_arguana(
+    encoder: Encoder, configurations: dict[str, tuple[RankingSettings, LexicalSettings | None]]
+) -> dict[str, dict[str, float]]:
+    """nDCG@10 and Recall@100 of each configuration (ranking settings, and BM25 parameters when
+    they differ from the index's) over all test queries, in rebuttal mode."""
     corpus, queries, qrels = load()
     store = arguana_store(corpus, encoder)
     ids = sorted(qrels)
     texts = [queries[q] for q in ids]
     question_vectors = cached_vectors("queries", texts, encoder)
     results = {}
-    for name, settings in configurations.items():
-        ranker = Ranker(store, encoder, replace(settings, candidates=max(settings.candidates, 200)))
+    for name, (settings, lexical) in configurations.items():
+        ranker = Ranker(store, encoder, replace(settings, candidates=max(settings.candidates, 200)), lexical)
         ndcg, recall = [], []
         for query_id, text, vector in tqdm(list(zip(ids, texts, question_vectors, strict=True)), desc=name):
             ranking = ranker.rank(Query(text, k=101, mode=Mode.REBUTTAL), vector)

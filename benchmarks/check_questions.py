@@ -93,13 +93,19 @@ def table(rows: list[dict]) -> str:
         c = collections.Counter(r["kind"] for r in sub)
         s = collections.Counter(r["split"] for r in sub)
         sd = "/".join(sorted({r["split_doc"] for r in sub}))
-        lines.append(f"{d:<{width}}{sd:<10}" + "".join(f"{c[k]:>7}" for k in kinds)
-                     + f"{s['tune']:>6}{s['heldout']:>6}{len(sub):>7}")
+        lines.append(
+            f"{d:<{width}}{sd:<10}"
+            + "".join(f"{c[k]:>7}" for k in kinds)
+            + f"{s['tune']:>6}{s['heldout']:>6}{len(sub):>7}"
+        )
     c = collections.Counter(r["kind"] for r in rows)
     s = collections.Counter(r["split"] for r in rows)
     lines.append("-" * len(head))
-    lines.append(f"{'all':<{width}}{'':<10}" + "".join(f"{c[k]:>7}" for k in kinds)
-                 + f"{s['tune']:>6}{s['heldout']:>6}{len(rows):>7}")
+    lines.append(
+        f"{'all':<{width}}{'':<10}"
+        + "".join(f"{c[k]:>7}" for k in kinds)
+        + f"{s['tune']:>6}{s['heldout']:>6}{len(rows):>7}"
+    )
     both = collections.Counter((r["split_doc"], r["split"]) for r in rows)
     lines.append("")
     lines.append("split_doc x split: " + ", ".join(f"{a}/{b}={n}" for (a, b), n in sorted(both.items())))

@@ -11,18 +11,16 @@ server would; the full build is the baseline.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from assistant.corpus.passages import ChunkingSettings
+from assistant.index.build import build
+from benchmarks.arguana import load
+from embeddings.encoder import Encoder
 
-from assistant.corpus.passages import ChunkingSettings  # noqa: E402
-from assistant.index.build import build  # noqa: E402
-from benchmarks.arguana import load  # noqa: E402
-from embeddings.encoder import Encoder  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def timed_build(corpus: Path, index: Path) -> tuple[float, int, int]:

@@ -29,14 +29,13 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from assistant.index.build import build
+from assistant.index.text import embedding_text, sentence_texts
+from assistant.settings import Settings
+from benchmarks.quality import CACHE, load_questions
+from embeddings.encoder import Encoder
 
-from assistant.index.build import build  # noqa: E402
-from assistant.index.text import embedding_text, sentence_texts  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from benchmarks.quality import CACHE, load_questions  # noqa: E402
-from embeddings.encoder import Encoder  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 INDEX = CACHE / "seed-index"
 ROUNDS = 6  # alternations of the concurrency-1 and concurrency-8 blocks

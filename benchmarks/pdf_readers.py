@@ -10,15 +10,13 @@ and what the library reports of the CRS heading's type (size, and weight or a bo
 from __future__ import annotations
 
 import re
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from assistant.corpus.readers.pdf import read_pdf
 
-from assistant.corpus.readers.pdf import read_pdf  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DATA = ROOT.parent / "shared" / "data" / "corpus-dev"
 LONG = DATA / "scotus-2024-trump-v-united-states-23-939.pdf"

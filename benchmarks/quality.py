@@ -235,7 +235,7 @@ def main() -> None:
     if args.arguana:
         from benchmarks.arguana import run_arguana
 
-        rankings = {name: c.ranking for name, c in configurations(assistant.settings.ranking).items()}
+        rankings = {name: (c.ranking, c.lexical) for name, c in configurations(assistant.settings.ranking).items()}
         print_table(
             "BEIR ArguAna, rebuttal mode, all test queries (own id dropped)", run_arguana(assistant.encoder, rankings)
         )

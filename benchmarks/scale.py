@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import resource
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -29,21 +28,20 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from assistant.corpus.document import Document, Metadata, Passage, Voice
+from assistant.index.build import save
+from assistant.index.lexical import DEFAULT_LEXICAL
+from assistant.index.store import load
+from assistant.index.text import embedding_text
+from assistant.retrieval.ranker import Query, Ranker
+from assistant.service import Assistant
+from assistant.settings import Settings
+from benchmarks.arguana import cached_vectors
+from benchmarks.arguana import load as load_arguana
+from benchmarks.quality import CACHE, load_questions
+from embeddings.index import VectorIndex
 
-from assistant.corpus.document import Document, Metadata, Passage, Voice  # noqa: E402
-from assistant.index.build import save  # noqa: E402
-from assistant.index.lexical import DEFAULT_LEXICAL  # noqa: E402
-from assistant.index.store import load  # noqa: E402
-from assistant.index.text import embedding_text  # noqa: E402
-from assistant.retrieval.ranker import Query, Ranker  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from benchmarks.arguana import cached_vectors  # noqa: E402
-from benchmarks.arguana import load as load_arguana  # noqa: E402
-from benchmarks.quality import CACHE, load_questions  # noqa: E402
-from embeddings.index import VectorIndex  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 PER_DOCUMENT = 100
 CHUNK = 100_000
