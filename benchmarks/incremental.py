@@ -5,7 +5,7 @@ The articles are real text, the first ArguAna arguments, one plain-text file eac
 blank line, argument). Each rebuild uses a fresh encoder with nothing in memory, as a restarted
 server would; the full build is the baseline.
 
-    python benchmarks/incremental.py [--articles 1000]
+    python -m benchmarks.incremental [--articles 1000]
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ concurrency-1 requests and concurrency-8 requests alternate.
 Cold start compares `assistant ask` with importing sentence-transformers; index build
 throughput compares a build from scratch with the bare model encoding the same texts.
 
-    python benchmarks/latency.py [--requests 60]
+    python -m benchmarks.latency [--requests 60]
 """
 
 from __future__ import annotations

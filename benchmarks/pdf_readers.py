@@ -4,7 +4,7 @@ For each library: seconds and characters for the 119-page slip opinion, whether 
 CRS page comes out column by column, whether the line-end hyphen of "elections-specific" is kept,
 and what the library reports of the CRS heading's type (size, and weight or a bold font name).
 
-    python benchmarks/pdf_readers.py
+    python -m benchmarks.pdf_readers
 """
 
 from __future__ import annotations

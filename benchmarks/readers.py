@@ -4,7 +4,7 @@ Every file named in ``tests/data/reader_truths.json`` (transcribed from the READ
 ``../shared/data/corpus-dev`` and ``../shared/data/corpus``) is parsed with no sidecar, so the
 document has to speak for itself, and measured against its truth; one Markdown row per file.
 
-    .venv/bin/python benchmarks/readers.py
+    .venv/bin/python -m benchmarks.readers
 
 Matching rules
 - Text anchors (``author_text_begins`` and the like) are found whitespace-insensitively, with

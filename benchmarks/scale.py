@@ -11,7 +11,7 @@ at every size; see benchmarks/latency.py) is excluded. It is the latency of a ru
 the other development questions are asked first, so the measured ones find the process warm but
 their own rows, vectors and caches not yet read.
 
-    python benchmarks/scale.py [--sizes 10000 100000 1000000]
+    python -m benchmarks.scale [--sizes 10000 100000 1000000]
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 hops, what one ``POST /sessions`` costs in SQLite queries at 1 and at 1,000 documents, the import
 graph between the package's parts (and any cycle), the longest functions, and mypy's count.
 
-    python benchmarks/structure.py            # this checkout
-    python benchmarks/structure.py --skip-sessions   # without the 1,000-document build
+    python -m benchmarks.structure            # this checkout
+    python -m benchmarks.structure --skip-sessions   # without the 1,000-document build
 
 Run from another checkout's root to measure that one the same way: it only drives the public
 ``create_app``, ``Assistant`` and ``Settings``.
