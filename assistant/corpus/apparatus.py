@@ -545,13 +545,13 @@ _MIN_MAIN_WORDS = 600
 
 
 def _fold(value: str) -> str:
-    """Case and accents folded, so "Nicolo" matches "Niccolò" and "MILL" matches "Mill"."""
+    """Case and accents folded, so "Jose" matches "José" and "SMITH" matches "Smith"."""
     return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)).casefold()
 
 
 def author_surnames(author: str | None) -> frozenset[str]:
-    """The surname of each person among the authors ("John Stuart Mill and Harriet Taylor" → mill,
-    taylor); none for a corporate author, whose name a document rightly speaks of in the third person."""
+    """The surname of each person among the authors ("Jane Smith and John Doe" → smith,
+    doe); none for a corporate author, whose name a document rightly speaks of in the third person."""
     names: set[str] = set()
     for person in re.split(r",|;|&|\band\b|\bwith\b", author or ""):
         if _CORPORATE.search(person):
@@ -588,7 +588,7 @@ class _Section:
 
 def _sections(text: str, blocks: tuple[Block, ...]) -> list[_Section]:
     """The document cut at its headings. A heading that is a name in capitals over a dateline
-    ("W. L. COURTNEY." / "LONDON, July 5th, 1901.") signs the section before it, and does not
+    ("J. R. DOE." / "LONDON, July 5th, 1901.") signs the section before it, and does not
     begin one."""
     sections = [_Section("")]
     for i, block in enumerate(blocks):
@@ -609,7 +609,7 @@ def _sections(text: str, blocks: tuple[Block, ...]) -> list[_Section]:
 
 def _signed_by_another(closing: list[str], surnames: frozenset[str]) -> bool:
     """The section closes with a signature that is not the author's: a valediction, or a name in
-    capitals opening a short line ("W. L. COURTNEY."), but not a dateline ("LONDON, May 1, 1845.")."""
+    capitals opening a short line ("J. R. DOE."), but not a dateline ("LONDON, May 1, 1845.")."""
     short = [t for t in closing[-2:] if len(_words(t)) <= 12]
     if any(_names_author(t, surnames) for t in short):
         return False

@@ -100,7 +100,7 @@ def text_facts(text: str, blocks: tuple[Block, ...]) -> tuple[Fact, ...]:
 
 
 def _opinion_facts(text: str) -> list[Fact]:
-    """A court's opinion names its writer: "CHIEF JUSTICE ROBERTS delivered the opinion of the
+    """A court's opinion names its writer: "CHIEF JUSTICE SMITH delivered the opinion of the
     Court." The first such line is the opinion of the court; later ones are separate opinions."""
     found = _DELIVERED.search(text)
     return [Fact("author", _as_name(found.group("name")), OPINION_LINE)] if found else []

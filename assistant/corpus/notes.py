@@ -21,7 +21,7 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _TO_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 _SYMBOLS = "*†‡"
 # A bracketed number, letter or symbol, superscript digits or a note symbol, glued to the word or
-# punctuation before it and followed by a space, punctuation or the end: ``work.[1] Mill``,
+# punctuation before it and followed by a space, punctuation or the end: ``work.[1] The``,
 # ``Louis(*) (and``, ``acts.²``, ``restored.*``. ``[sic]``, ``(1917)`` and ``5(1)`` are not markers.
 _SHAPED = re.compile(
     rf"(?<=[^\s\d])(?:\[(\d{{1,3}}|[A-Z])\]|\((\d{{1,3}}|[{_SYMBOLS}+#$%&])\)|([{_SUPERSCRIPTS}]+)|([{_SYMBOLS}]+))"

@@ -25,7 +25,7 @@ class Names:
 
     def routed(self, question: str) -> frozenset[str]:
         """The documents whose author or title the question names. A key that is also an ordinary
-        word of the corpus (``mill``, ``prince``) counts only when the question capitalises it."""
+        word of the corpus (``smith``, ``prince``) counts only when the question capitalises it."""
         if not self._by_key:
             return frozenset()
         words = _WORD.findall(question)
