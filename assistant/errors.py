@@ -29,6 +29,20 @@ class NotFound(AssistantError):
     http_status = 404
 
 
+class TooMany(AssistantError):
+    """A limit on what the assistant keeps is reached: conversations in all, per client, or briefs."""
+
+    exit_code = 2
+    http_status = 429
+
+
+class TooLarge(AssistantError):
+    """An upload over its size limit."""
+
+    exit_code = 2
+    http_status = 413
+
+
 class ConfigError(AssistantError):
     """A setting (an environment variable ``DEBATE_…``) has a value the assistant cannot use."""
 

@@ -4,20 +4,24 @@ HTTP routes, ``ask --json`` and the terminal)."""
 from __future__ import annotations
 
 from assistant.chat.conversation import Reply
-from assistant.corpus.document import Document
+from assistant.library import Job
+from assistant.rebut import Rebuttal
 from assistant.schemas import (
     AskResponse,
+    ClaimOut,
     DocumentOut,
     Health,
     Highlight,
+    JobOut,
     NoteOut,
     PassageContext,
     PassageOut,
     PassagePage,
+    RebutOut,
     SectionOut,
     SkippedOut,
 )
-from assistant.service import Context, Found, Page, Status
+from assistant.service import Context, Entry, Found, Page, Status
 
 
 def passage_out(found: Found) -> PassageOut:
@@ -57,6 +61,20 @@ def ask_response(reply: Reply) -> AskResponse:
     )
 
 
+def rebut_out(rebuttals: tuple[Rebuttal, ...]) -> RebutOut:
+    return RebutOut(
+        claims=[
+            ClaimOut(
+                claim=r.claim,
+                answered=r.answer.answered,
+                message=r.answer.message,
+                passages=[passage_out(f) for f in r.answer.found],
+            )
+            for r in rebuttals
+        ]
+    )
+
+
 def context_out(context: Context) -> PassageContext:
     return PassageContext(
         passage=passage_out(context.passage),
@@ -78,7 +96,8 @@ def page_out(page: Page) -> PassagePage:
     )
 
 
-def document_out(d: Document) -> DocumentOut:
+def document_out(entry: Entry) -> DocumentOut:
+    d = entry.document
     return DocumentOut(
         id=d.id,
         title=d.meta.title,
@@ -92,6 +111,23 @@ def document_out(d: Document) -> DocumentOut:
             SectionOut(title=s.title, start=s.start, level=s.level, path=list(s.path), page=s.page) for s in d.sections
         ],
         provenance=d.provenance,
+        qualifications=d.meta.qualifications,
+        url=d.meta.url,
+        accessed=entry.accessed,
+        origin=entry.origin,
+        collections=list(entry.collections),
+        passage_count=len(d.passages),
+    )
+
+
+def job_out(job: Job) -> JobOut:
+    return JobOut(
+        id=job.id,
+        state=job.state,
+        progress=job.progress,
+        document_id=job.document_id,
+        filename=job.filename,
+        error=job.error,
     )
 
 

@@ -3,22 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from assistant.corpus.document import Voice
+from assistant.corpus.library import Origin
+from assistant.library.jobs import JobState
 from assistant.retrieval.options import Mode, VoiceFilter
 
 MAX_QUESTION_CHARS = 2000
 # Patterns live in the schema, so that clients can check them before sending.
 NOT_BLANK = r"\S"
 ONE_LINE = r"^[^\r\n]*$"
-PATTERN_MESSAGES = {NOT_BLANK: "must contain text, not only spaces", ONE_LINE: "must be one line"}
+TEXT_LINE = r"^[^\r\n]*\S[^\r\n]*$"
+WEB_ADDRESS = r"^(https?://[^\s/]+\S*)?$"
+PATTERN_MESSAGES = {
+    NOT_BLANK: "must contain text, not only spaces",
+    ONE_LINE: "must be one line",
+    TEXT_LINE: "must be one line of text",
+    WEB_ADDRESS: "must be an http:// or https:// address (or empty)",
+}
 MAX_K = 50
 MAX_TAG_CHARS = 300
+MAX_BRIEF_NAME_CHARS = 200
 SESSION_ID = r"^[A-Za-z0-9_-]{1,64}$"
+JOB_ID = r"^[0-9a-f]{1,64}$"
+MAX_YEAR = date.today().year + 1  # a work's year, as far as the next one (forthcoming)
+CollectionName = Annotated[str, Field(min_length=1, max_length=200, pattern=TEXT_LINE), AfterValidator(str.strip)]
+BRIEF_ID = r"^[A-Za-z0-9_-]{1,64}$"
 
 
 class Highlight(BaseModel):
@@ -63,6 +78,7 @@ class AskRequest(BaseModel):
     session_id: str | None = Field(
         None, pattern=SESSION_ID, description="A conversation from POST /sessions; follow-ups are read against it."
     )
+    collection: CollectionName | None = Field(None, description="Only the documents of this collection.")
 
 
 class FollowUp(StrEnum):
@@ -85,6 +101,36 @@ class AskResponse(BaseModel):
     answered: bool
     message: str
     passages: list[PassageOut]
+
+
+MAX_CLAIMS = 50
+Claim = Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK)]
+
+
+class RebutRequest(BaseModel):
+    """An opponent's case as its claims, each answered in rebuttal mode."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claims: list[Claim] = Field(min_length=1, max_length=MAX_CLAIMS, description="One claim per item, in order.")
+    k: int = Field(3, ge=1, le=MAX_K, description="Passages per claim.")
+    collection: str | None = Field(None, min_length=1, max_length=200, description="Only this collection.")
+    documents: list[str] | None = Field(None, max_length=1000, description="Only these document ids.")
+
+
+class ClaimOut(BaseModel):
+    """One claim and the passages that answer it, the author's own words first."""
+
+    claim: str
+    answered: bool
+    message: str
+    passages: list[PassageOut]
+
+
+class RebutOut(BaseModel):
+    """The claims of a case in the order given, each with its answer."""
+
+    claims: list[ClaimOut]
 
 
 class SectionOut(BaseModel):
@@ -110,6 +156,56 @@ class DocumentOut(BaseModel):
     provenance: dict[str, str] = Field(
         description="Citation field → where it was read: 'sidecar', 'html meta citation_author', 'e-book header'…"
     )
+    qualifications: str | None
+    url: str | None
+    accessed: date | None = Field(description="When the online source was read, as corrected in the library.")
+    origin: Origin = Field(description="'corpus': a file of the corpus folder; 'upload': added over HTTP.")
+    collections: list[str]
+    passage_count: int
+
+
+class DocumentPatch(BaseModel):
+    """Citation fields corrected by hand, and the document's collections (replacing its list).
+    A field set to ``null`` goes back to what the document states; ``""`` clears it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    author: str | None = Field(None, max_length=300, pattern=ONE_LINE)
+    qualifications: str | None = Field(None, max_length=500, pattern=ONE_LINE)
+    title: str | None = Field(None, max_length=500, pattern=TEXT_LINE)
+    publication: str | None = Field(None, max_length=300, pattern=ONE_LINE)
+    year: int | None = Field(None, ge=1, le=MAX_YEAR)
+    url: str | None = Field(None, max_length=2000, pattern=WEB_ADDRESS)
+    accessed: date | None = None
+    collections: list[CollectionName] | None = Field(None, max_length=50)
+
+    @field_validator("author", "qualifications", "title", "publication", "url")
+    @classmethod
+    def _trimmed(cls, value: str | None) -> str | None:
+        return value.strip() if value is not None else None
+
+    @field_validator("collections")
+    @classmethod
+    def _distinct(cls, names: list[str] | None) -> list[str] | None:
+        return list(dict.fromkeys(names)) if names is not None else None
+
+
+class JobOut(BaseModel):
+    """An indexing job of the library: an upload or a removal on its way into the served index."""
+
+    id: str
+    state: JobState
+    progress: float = Field(ge=0, le=1)
+    document_id: str | None
+    filename: str | None = Field(description="The name the file was uploaded under, or a pasted text's title.")
+    error: str | None = Field(description="Why a failed job failed.")
+
+
+class CollectionOut(BaseModel):
+    """A collection and how many served documents it holds."""
+
+    name: str
+    documents: int
 
 
 class DocumentText(BaseModel):
@@ -179,6 +275,7 @@ class SessionOut(BaseModel):
     """A new conversation: its id, and the fixed sentences the chat page shows."""
 
     session_id: str
+    brief_id: str = Field(description="The conversation's current brief (see /briefs).")
     greeting: str
     starters: list[Starter]
     phrases: dict[str, str] = Field(description="Sentences the page shows on its own, from prompts/.")
@@ -205,6 +302,7 @@ class CardOut(BaseModel):
     """A debate card: tag, short and full cite, and the whole passage with its key sentence."""
 
     id: int | None = Field(None, description="The card's number in its brief.")
+    number: int | None = Field(None, description="The card's number in its brief (the same as id).")
     passage_id: str
     document_id: str
     tag: str
@@ -215,14 +313,49 @@ class CardOut(BaseModel):
     text: str = Field(description="The passage, verbatim and whole.")
     highlight: Highlight | None
     markdown: str = Field(description="The card as Markdown, as it is copied to the clipboard.")
+    stale: bool = Field(False, description="The passage changed or is gone since the card was added; text is kept.")
+    stale_reason: str | None = None
 
 
 class BriefOut(BaseModel):
-    """The cards collected in one conversation, in the order they were added."""
+    """A brief's cards in the order they were added; ``session_id`` when read through a conversation."""
 
-    session_id: str
+    id: str
+    name: str
+    session_id: str | None = None
     message: str | None = None
     cards: list[CardOut]
+
+
+class BriefSummary(BaseModel):
+    """A brief as listed: its name, how many cards it holds, when it was made and last changed."""
+
+    id: str
+    name: str
+    cards: int
+    created: datetime
+    updated: datetime
+
+
+class BriefRequest(BaseModel):
+    """A brief's name, to create or rename it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=MAX_BRIEF_NAME_CHARS, pattern=TEXT_LINE)
+
+    @field_validator("name")
+    @classmethod
+    def _trimmed(cls, name: str) -> str:
+        return name.strip()
+
+
+class OpenBriefRequest(BaseModel):
+    """A brief to make a conversation's current one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    brief_id: str = Field(pattern=BRIEF_ID)
 
 
 def describe_errors(errors: Sequence[Mapping[str, Any]]) -> str:

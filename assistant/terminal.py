@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.text import Text
 
 from assistant.errors import AssistantError
-from assistant.responses import ask_response, context_out
 from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.schemas import AskRequest, AskResponse, CardRequest, PassageOut, describe_errors
 
@@ -129,6 +128,8 @@ class TerminalChat:
         except ValidationError as err:
             errors.print(f"[red]error:[/red] {describe_errors(err.errors())}")
             return
+        from assistant.responses import ask_response  # here: printing an answer needs none of the service
+
         self.last = ask_response(self.chat.ask(request))
         print_answer(self.last)
 
@@ -149,6 +150,8 @@ class TerminalChat:
         if passage is None:
             return
         size = int(args[1]) if len(args) > 1 and args[1].isdigit() else 1
+        from assistant.responses import context_out
+
         context = context_out(self.chat.context(passage.id, min(size, 20)))
         for neighbour in context.before:
             console.print(Text(f"¶{neighbour.paragraph}  {neighbour.text}", style="dim"))

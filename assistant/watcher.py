@@ -1,5 +1,7 @@
-"""The corpus watcher: while the assistant serves, a changed corpus folder is re-indexed and the
-new index swapped in whole. A policy of the service; surfaces only start and stop it."""
+"""The corpus watcher: while the assistant serves, a changed corpus folder (or uploads folder) is
+re-indexed and the new index swapped in whole. A policy of the service; surfaces only start and
+stop it. The library's own changes are indexed by its jobs; the watcher finds a file put in
+either folder by hand."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ log = logging.getLogger(__name__)
 
 
 class CorpusWatcher:
-    """Checks the corpus folder every ``server.watch_seconds`` (never when 0) on a thread of its own."""
+    """Checks the corpus and the library every ``server.watch_seconds`` (never when 0) on a thread of its own."""
 
     def __init__(self, assistant: Assistant) -> None:
         self._assistant = assistant

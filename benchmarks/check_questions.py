@@ -20,8 +20,8 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_FILE = HERE / "data" / "multidoc_questions.jsonl"
 DEFAULT_DIRS = [
     HERE.parent / "seeds",
-    Path("/work/shared/data/corpus"),
-    Path("/work/shared/data/corpus-dev"),
+    HERE.parent.parent / "shared" / "data" / "corpus",
+    HERE.parent.parent / "shared" / "data" / "corpus-dev",
 ]
 KINDS = {"topic", "paraphrase", "rebuttal", "quote", "fact", "author", "section", "unanswerable"}
 SPLITS = {"tune", "heldout"}

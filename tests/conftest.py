@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from assistant.api import create_app
 from assistant.service import Assistant
 from assistant.settings import Settings
 from embeddings.encoder import Encoder
-from tests.helpers import SEEDS, free_port
+from tests.helpers import SEEDS, serving
 
 EXTRA_CORPUS = Path(__file__).parent / "data" / "corpus"
 
@@ -64,15 +61,5 @@ def multi_client(multi_assistant: Assistant) -> TestClient:
 @pytest.fixture(scope="session")
 def live_server(assistant: Assistant) -> Iterator[str]:
     """The real app served by uvicorn on a free loopback port, in a thread."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(assistant)) as url:
+        yield url

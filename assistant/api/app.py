@@ -11,7 +11,7 @@ from assistant import web
 from assistant.api.docs import install_docs
 from assistant.api.errors import install_error_handlers
 from assistant.api.middleware import AccessLog, BodyLimit, HeadAsGet
-from assistant.api.routes import ask, documents, passages, sessions
+from assistant.api.routes import ask, briefs, documents, jobs, passages, rebut, sessions
 from assistant.chat import Chat
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -45,14 +45,17 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     )
     if assistant is not None:
         _serve(app, assistant)
-    for router in (ask.router, sessions.router, documents.router, passages.router):
+    for router in (ask.router, sessions.router, briefs.router, documents.router, passages.router, rebut.router):
         app.include_router(router)
+    app.include_router(jobs.router)
     web.install(app)
     install_docs(app)
     install_error_handlers(app)
     limits = settings or (assistant.settings if assistant is not None else Settings())
     # The last added runs first: every request is logged, then size-checked, then routed.
     app.add_middleware(HeadAsGet)
-    app.add_middleware(BodyLimit, max_bytes=limits.server.max_body_bytes)
+    # An upload's form holds the file (or pasted text) and fields that fit the ordinary limit.
+    upload_bytes = limits.library.max_upload_bytes + limits.server.max_body_bytes
+    app.add_middleware(BodyLimit, max_bytes=limits.server.max_body_bytes, larger={("POST", "/documents"): upload_bytes})
     app.add_middleware(AccessLog)
     return app

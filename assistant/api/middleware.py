@@ -7,6 +7,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,25 +22,28 @@ def request_id(scope: Scope) -> str | None:
 
 
 class BodyLimit:
-    """Refuse request bodies over ``max_bytes`` with a 413 before any route reads them.
+    """Refuse request bodies over ``max_bytes`` with a 413 before any route reads them; a route of
+    ``larger`` (method and path → bytes) takes bodies up to its own limit (uploads).
 
     The body is read here, whole, before the route runs: a body sent in chunks declares no length,
     and a route that meets the limit half-way through its read would answer 400, not 413."""
 
     DRAIN_FACTOR = 16  # a refused body is read and dropped up to this many times the limit
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: Mapping[tuple[str, str], int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get((scope["method"], scope["path"]), self.max_bytes)
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._drain(receive, 0, int(declared))
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._drain(receive, limit, 0, int(declared))
+            await self._refuse(send, limit)
             return
         messages: list[Message] = []
         received = 0
@@ -49,10 +53,10 @@ class BodyLimit:
             if message["type"] != "http.request":  # the client went away
                 break
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > limit:
                 if message.get("more_body", False):
-                    await self._drain(receive, received)
-                await self._refuse(send)
+                    await self._drain(receive, limit, received)
+                await self._refuse(send, limit)
                 return
             if not message.get("more_body", False):
                 break
@@ -62,10 +66,10 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _drain(self, receive: Receive, received: int, declared: int = 0) -> None:
+    async def _drain(self, receive: Receive, limit: int, received: int, declared: int = 0) -> None:
         """Read and drop the rest of a refused body, within a bound: a client still sending when the
         server answers and closes gets a reset connection, and loses the 413 it was sent."""
-        bound = self.DRAIN_FACTOR * self.max_bytes
+        bound = self.DRAIN_FACTOR * limit
         if declared > bound:
             return
         while received <= bound:
@@ -74,8 +78,8 @@ class BodyLimit:
                 return
             received += len(message.get("body", b""))
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": f"request body over the {self.max_bytes}-byte limit"}).encode()
+    async def _refuse(self, send: Send, limit: int) -> None:
+        body = json.dumps({"detail": f"request body over the {limit}-byte limit"}).encode()
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),

@@ -16,13 +16,15 @@ _EMPHASIS = re.compile(r"(?P<lead>[\s*_#>+-]*)(?P<core>.*?)(?P<trail>[\s*_]*)$")
 
 @dataclass(frozen=True)
 class Card:
-    """A passage made citable in the form debaters read out."""
+    """A passage made citable in the form debaters read out; ``stale_reason`` says why a kept card's
+    passage is not the documents' current one (it changed or is gone)."""
 
     passage: Passage
     tag: str
     short_cite: str
     full_cite: str
     highlight: tuple[int, int] | None
+    stale_reason: str | None = None
 
     def pieces(self) -> tuple[str, str, str]:
         """The passage text before, inside and after its key sentence; together exactly the passage."""

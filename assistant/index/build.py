@@ -1,8 +1,10 @@
-"""Build an index of a corpus folder, or open the one on disk when it is fresh.
+"""Build an index of a corpus (its folder, the uploads, less what is hidden), or open the one on
+disk when it is fresh.
 
-An index on disk is used only when its manifest says it was built from exactly this folder's
+An index on disk is used only when its manifest says it was built from exactly these sources'
 bytes, with these chunking settings and this model; otherwise it is rebuilt (and a corrupt one
-is reported in the log, then rebuilt). Loading a fresh index parses nothing.
+is reported in the log, then rebuilt). Loading a fresh index parses nothing. A citation
+corrected in the library is applied when served, never built in: it changes no vector.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.corpus.document import Document, Skipped
-from assistant.corpus.library import fingerprint, load_corpus
+from assistant.corpus.library import Sources, fingerprint, load_corpus
 from assistant.corpus.passages import ChunkingSettings
 from assistant.corpus.structure import sentence_spans
 from assistant.errors import IndexStateError
@@ -87,14 +89,15 @@ def save(
 
 
 def build(
-    corpus_dir: Path,
+    corpus_dir: Path | Sources,
     index_dir: Path,
     encoder: Encoder,
     chunking: ChunkingSettings,
     progress: bool,
     lexical: LexicalSettings = DEFAULT_LEXICAL,
 ) -> Store:
-    """Parse the corpus, embed passages and sentences, and save the index atomically."""
+    """Parse the corpus (a folder, or the folders of :class:`Sources`), embed passages and
+    sentences, and save the index atomically."""
     stamp = fingerprint(corpus_dir)
     _reuse_previous(index_dir, encoder)
     corpus = load_corpus(corpus_dir, chunking)
@@ -124,7 +127,7 @@ def build_parameters(chunking: ChunkingSettings, lexical: LexicalSettings) -> di
 
 
 def stale_reason(
-    corpus_dir: Path,
+    corpus_dir: Path | Sources,
     index_dir: Path,
     model: str,
     chunking: ChunkingSettings,
@@ -142,7 +145,7 @@ def stale_reason(
 
 
 def is_fresh(
-    corpus_dir: Path,
+    corpus_dir: Path | Sources,
     index_dir: Path,
     model: str,
     chunking: ChunkingSettings,
@@ -153,7 +156,7 @@ def is_fresh(
 
 
 def open_store(
-    corpus_dir: Path,
+    corpus_dir: Path | Sources,
     index_dir: Path,
     encoder: Encoder,
     chunking: ChunkingSettings,

@@ -1,8 +1,9 @@
-"""Briefs: cards kept per conversation, exported as Markdown and as a Verbatim-style Word file."""
+"""Briefs: cards kept per conversation (its current brief), exported as Markdown and as a Verbatim-style Word file."""
 
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 
 import docx
 import pytest
@@ -10,11 +11,13 @@ from docx.enum.text import WD_COLOR_INDEX
 from fastapi.testclient import TestClient
 
 from assistant.chat import Chat
-from assistant.chat.brief import Brief
+from assistant.chat.brief import Briefs
 from assistant.chat.cards import make_card
+from assistant.chat.store import WorkStore
 from assistant.errors import BadRequest, NotFound
 from assistant.schemas import CardRequest, Highlight
 from assistant.service import Assistant
+from assistant.settings import SessionSettings
 from tests.helpers import seed_passage, seed_passage_with
 
 QUOTATION = "The smashing of the Left Opposition"  # a lead-in with its quotation
@@ -44,14 +47,15 @@ def test_cards_are_numbered_and_removed_by_number(assistant: Assistant) -> None:
         chat.remove_card(session, 2)
 
 
-def test_a_brief_is_bounded(assistant: Assistant) -> None:
+def test_a_brief_is_bounded(assistant: Assistant, tmp_path: Path) -> None:
     passage, document = assistant.lookup(seed_passage_with("The conditions necessary for Thermidor"))
-    brief = Brief(max_cards=2)
+    briefs = Briefs(WorkStore(tmp_path), SessionSettings(max_brief_cards=2))
+    brief = briefs.create("bounded")
     card = make_card(passage, document, "", None, assistant.prompts)
-    brief.add(card)
-    brief.add(card)
+    assert [briefs.add(brief, card), briefs.add(brief, card)] == [1, 2]
     with pytest.raises(BadRequest, match="full"):
-        brief.add(card)
+        briefs.add(brief, card)
+    assert len(briefs.get(brief).cards) == 2
 
 
 def test_briefs_belong_to_their_conversation(assistant: Assistant) -> None:
