@@ -75,6 +75,13 @@ class AskRequest(BaseModel):
     voice: VoiceFilter = VoiceFilter.ANY
     speaker: str | None = Field(None, min_length=1, max_length=200, description="Only this quoted speaker.")
     mode: Mode = Mode.EVIDENCE
+    per_document: int | None = Field(
+        None,
+        ge=1,
+        le=10,
+        description="Group by document: the best this many passages of each document that answers, "
+        "documents in the order of their best passage (what do my sources say about X?).",
+    )
     session_id: str | None = Field(
         None, pattern=SESSION_ID, description="A conversation from POST /sessions; follow-ups are read against it."
     )

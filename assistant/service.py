@@ -161,6 +161,7 @@ class Assistant:
             speaker=request.speaker,
             mode=request.mode,
             offset=offset,
+            per_document=request.per_document,
         )
         if self.settings.server.log_questions:
             log.info("question: %s", request.question)

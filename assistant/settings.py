@@ -81,11 +81,11 @@ class RankingSettings:
         float, Field(ge=0, le=1, description="Rebuttal mode: weight of the normalised dense score against BM25.")
     ] = 0.6
     passage_weight: Annotated[float, Field(description="Weight of the question-passage cosine.")] = 1.0
-    sentence_weight: Annotated[float, Field(description="Weight of the best question-sentence cosine.")] = 0.5
+    sentence_weight: Annotated[float, Field(description="Weight of the best question-sentence cosine.")] = 0.8
     lexical_weight: Annotated[float, Field(description="Weight of BM25 relative to the query's best BM25.")] = 0.1
     feedback_weight: Annotated[
         float, Field(ge=0, description="Pseudo-relevance feedback: pull toward top passages.")
-    ] = 0.8
+    ] = 0.4
     feedback_depth: Annotated[int, Field(ge=1, description="How many first-round passages feed back.")] = 5
     voice_boost: Annotated[float, Field(description="Bonus for the author's voice when the question asks for it.")] = (
         0.1
@@ -97,7 +97,7 @@ class RankingSettings:
     ] = 0.2
     answer_threshold: Annotated[
         float, Field(description="A best-passage cosine from here up counts as an answer (calibrated).")
-    ] = 0.42
+    ] = 0.45
     covered_threshold: Annotated[
         float, Field(description="A lower cosine that still counts when the passage holds the question's topic words.")
     ] = 0.35

@@ -173,12 +173,17 @@ def seed_tables(assistant: Assistant) -> None:
     print_missed(results, questions)
 
 
-def multidoc_tables(encoder: Encoder) -> None:
+def multidoc_assistant(encoder: Encoder) -> Assistant:
     corpus = multidoc.assemble_corpus(CACHE / "multidoc-corpus")
     print(f"Multi-document index of {corpus} (built once, then cached) …", flush=True)
     assistant = Assistant(Settings(corpus_dir=corpus, data_dir=CACHE / "multidoc-index"), encoder, progress=True)
     for skipped in assistant.store.skipped:
         print(f"skipped {skipped.name}: {skipped.reason}")
+    return assistant
+
+
+def multidoc_tables(encoder: Encoder) -> None:
+    assistant = multidoc_assistant(encoder)
     questions = multidoc.load_questions()
     results = outcomes_of(assistant, questions, "multidoc")
     for title, subset in multidoc.groups(questions).items():
@@ -191,10 +196,15 @@ def multidoc_tables(encoder: Encoder) -> None:
     print_missed(results, questions)
 
 
-def calibrate(assistant: Assistant, questions: list[Question]) -> None:
-    """Grid-search the no-answer thresholds on the tuning half for balanced accuracy."""
-    tune = [q for q in questions if q.split == "tune"]
-    signals = [(assistant.ranker.rank(Query(q.query)), bool(q.gold)) for q in tune]
+def calibrate(tuning: list[tuple[Assistant, list[Question]]]) -> None:
+    """Grid-search the no-answer thresholds for balanced accuracy on the tuning questions of the
+    seed article and of the tuning documents, each asked of its own corpus."""
+    signals = [
+        (assistant.ranker.rank(Query(q.query)), bool(q.gold))
+        for assistant, questions in tuning
+        for q in questions
+        if q.split == "tune" and q.split_doc != "heldout"
+    ]
     best = None
     for answer, covered, coverage in itertools.product(
         np.arange(0.30, 0.60, 0.01), np.arange(0.20, 0.46, 0.01), (0.6, 0.7, 0.8, 0.9, 1.0)
@@ -226,7 +236,7 @@ def main() -> None:
     started = time.perf_counter()
     assistant = Assistant(Settings(data_dir=CACHE / "seed-index"), progress=True)
     if args.calibrate:
-        calibrate(assistant, load_questions())
+        calibrate([(assistant, load_questions()), (multidoc_assistant(assistant.encoder), multidoc.load_questions())])
         return
     if not args.multidoc_only:
         seed_tables(assistant)

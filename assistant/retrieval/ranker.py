@@ -9,7 +9,7 @@ on the tuning half of the development questions (``benchmarks/quality.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,6 +38,7 @@ class Query:
     speaker: str | None = None
     mode: Mode = Mode.EVIDENCE
     offset: int = 0
+    per_document: int | None = None  # grouped: the best this many of each document that answers
 
 
 @dataclass(frozen=True)
@@ -199,14 +200,24 @@ class Ranker:
             order = order[np.sort(first)]
         if query.mode is Mode.REBUTTAL:
             order = np.concatenate([order[author[order]], order[~author[order]]])
-        top = int(order[0]) if len(order) else None
-        confidence = float(max(dense[top], sentence_best[top])) if top is not None else 0.0
-        coverage = max((self._coverage(query.text, int(rows[i])) for i in order[:3]), default=0.0)
-        answered = top is not None and (
-            confidence >= s.answer_threshold
-            or (coverage >= s.coverage_min and confidence >= s.covered_threshold)
-            or matched.get(top, 0.0) >= 2.0
-        )
+        def verdict(ranked: np.ndarray) -> tuple[bool, float, float]:
+            """Whether the best of ``ranked`` answers, with its confidence and topic coverage."""
+            if not len(ranked):
+                return False, 0.0, 0.0
+            top = int(ranked[0])
+            confidence = float(max(dense[top], sentence_best[top]))
+            coverage = max(self._coverage(query.text, int(rows[i])) for i in ranked[:3])
+            answered = (
+                confidence >= s.answer_threshold
+                or (coverage >= s.coverage_min and confidence >= s.covered_threshold)
+                or matched.get(top, 0.0) >= 2.0
+            )
+            return answered, confidence, coverage
+
+        answered, confidence, coverage = verdict(order)
+        if query.per_document and answered:
+            grouped = self._by_document(order, rows, query.per_document, lambda ranked: verdict(ranked)[0])
+            order, answered = (grouped, True) if len(grouped) else (order, False)
         shown = order[query.offset : query.offset + query.k]
         passages = self.store.passages.many(int(rows[i]) for i in shown)
         hits = tuple(
@@ -214,6 +225,20 @@ class Ranker:
             for i, p in zip(shown, passages, strict=True)
         )
         return Ranking(hits=hits, answered=answered, confidence=confidence, coverage=coverage)
+
+    def _by_document(
+        self, order: np.ndarray, rows: np.ndarray, per_document: int, answers: Callable[[np.ndarray], bool]
+    ) -> np.ndarray:
+        """The best ``per_document`` passages of each document, documents in the order of their
+        best passage; a document whose own best passages do not answer is left out, so "what do
+        my sources say" lists only the sources that say something."""
+        groups: dict[int, list[int]] = {}
+        for i in order.tolist():
+            group = groups.setdefault(int(self._documents.codes[rows[i]]), [])
+            if len(group) < max(per_document, 3):  # three to judge coverage by, as for the whole list
+                group.append(i)
+        kept = [group[:per_document] for group in groups.values() if answers(np.array(group))]
+        return np.array([i for group in kept for i in group], dtype=np.int64)
 
     def _feedback(self, question_vector: np.ndarray, vectors: np.ndarray, first: np.ndarray) -> np.ndarray:
         """The question moved toward its best first-round passages (Rocchio pseudo-relevance

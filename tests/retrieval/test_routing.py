@@ -1,5 +1,5 @@
-"""Several documents: a question that names an author or a work is answered from it, and the
-same words in two documents are shown once."""
+"""Several documents: a question that names an author or a work is answered from it, the
+same words in two documents are shown once, and answers can be grouped by document."""
 
 from __future__ import annotations
 
@@ -48,3 +48,21 @@ def test_the_same_words_in_two_documents_are_shown_once(tmp_path: Path, encoder:
     texts = [p.text for p in passages]
     assert len(texts) == 10 and len(set(texts)) == 10
     assert {p.document_id for p in passages} <= {SEED_ID, "reprint"}
+
+
+def test_grouped_by_document_each_source_that_answers_gives_its_best(multi_assistant: Assistant) -> None:
+    question = "the revolution and the State"
+    flat = ask(multi_assistant, AskRequest(question=question, k=50)).passages
+    grouped = ask(multi_assistant, AskRequest(question=question, k=10, per_document=2))
+    documents = [p.document_id for p in grouped.passages]
+    assert grouped.answered and len(set(documents)) >= 2
+    # each document's passages together, at most two, the documents in the order of their best passage
+    runs = [d for i, d in enumerate(documents) if i == 0 or documents[i - 1] != d]
+    assert len(runs) == len(set(runs)) and all(documents.count(d) <= 2 for d in runs)
+    assert runs == list(dict.fromkeys(p.document_id for p in flat if p.document_id in runs))
+    assert grouped.passages[0].id == flat[0].id
+
+
+def test_grouped_by_document_a_question_nothing_answers_is_not_answered(multi_assistant: Assistant) -> None:
+    reply = ask(multi_assistant, AskRequest(question="the best recipe for sourdough bread", per_document=2))
+    assert not reply.answered and reply.passages
