@@ -200,6 +200,7 @@ class Ranker:
             order = order[np.sort(first)]
         if query.mode is Mode.REBUTTAL:
             order = np.concatenate([order[author[order]], order[~author[order]]])
+
         def verdict(ranked: np.ndarray) -> tuple[bool, float, float]:
             """Whether the best of ``ranked`` answers, with its confidence and topic coverage."""
             if not len(ranked):
