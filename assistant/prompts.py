@@ -30,6 +30,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "paragraph",
         "notes",
         "url",
+        "accessed",
     ),
     "brief": ("title", "added", "removed", "empty", "stale_gone", "stale_changed"),
     "page": (

@@ -142,6 +142,7 @@ def test_a_corrected_citation_is_in_every_passage_and_card_without_reindexing(
     card = client.post("/cards", json={"passage_id": top["id"]}).json()
     assert card["short_cite"].startswith("Corrected 24")
     assert "Ada Corrected" in card["full_cite"] and "Analyst" in card["full_cite"]
+    assert card["full_cite"].endswith("https://example.org/eia, accessed 2025-06-01")
     page = client.get(f"/documents/{document_id}/passages", params={"limit": 500}).json()["passages"]
     assert all(p["citation"].startswith("Ada Corrected, ") for p in page)
     context = client.get(f"/passages/{top['id']}").json()["passage"]

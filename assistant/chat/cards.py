@@ -63,7 +63,8 @@ def short_cite(document: Document, prompts: Prompts) -> str:
 
 
 def full_cite(passage: Passage, document: Document, prompts: Prompts) -> str:
-    """Author, qualifications, title, publication, year, section, page, ¶ and notes, where known."""
+    """Author, qualifications, title, publication, year, section, page, ¶, notes, URL and the date
+    it was accessed, where known."""
     meta = document.meta
     path = [s for s in passage.section_path or (passage.section,) if s != meta.title]
     facts: dict[str, object] = {
@@ -77,6 +78,7 @@ def full_cite(passage: Passage, document: Document, prompts: Prompts) -> str:
         "paragraph": passage.paragraph,
         "notes": ", ".join(map(str, passage.notes)) or None,
         "url": meta.url,
+        "accessed": meta.accessed,
     }
     return ", ".join(prompts.say("card", part, **{part: value}) for part, value in facts.items() if value)
 

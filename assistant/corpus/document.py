@@ -99,6 +99,7 @@ class Metadata:
     qualifications: str | None = None
     url: str | None = None
     body_starts_with: str | None = None
+    accessed: str | None = None  # when an online source was read: set in the library, printed on cards
 
 
 @dataclass(frozen=True)
