@@ -3,47 +3,20 @@ and the conversation in use, with its brief, goes on untouched."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 
 import docx
 import httpx
-import pytest
-import uvicorn
 
 from assistant.api import create_app
 from assistant.service import Assistant
-from assistant.settings import Settings
 from embeddings.encoder import Encoder
 from tests.chat.conftest import FOG, work_settings
-from tests.helpers import free_port
+from tests.helpers import serving
 
 TOTAL, PER_CLIENT = 12, 8
-
-
-@contextmanager
-def serving(settings: Settings, encoder: Encoder) -> Iterator[str]:
-    """The real app over ``settings``, served by uvicorn on a free loopback port."""
-    port = free_port()
-    app = create_app(Assistant(settings, encoder))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def from_address(base: str, address: str) -> httpx.Client:
@@ -54,7 +27,7 @@ def from_address(base: str, address: str) -> httpx.Client:
 def test_a_flood_gets_429s_and_the_active_conversation_survives(tmp_path: Path, encoder: Encoder) -> None:
     settings = work_settings(tmp_path, max_sessions=TOTAL, max_sessions_per_client=PER_CLIENT)
     with (
-        serving(settings, encoder) as base,
+        serving(create_app(Assistant(settings, encoder))) as base,
         from_address(base, "127.0.0.1") as me,
         from_address(base, "127.0.0.2") as other,
     ):
