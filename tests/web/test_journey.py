@@ -113,6 +113,13 @@ def test_a_library_journey_that_survives_a_restart(browser: sync_api.Browser, en
             cards.nth(n).locator(".tag").fill(f"Conditions, card {n + 1}")
             cards.nth(n).locator(".add").click()
             expect(page.locator("#brief-count")).to_have_text(str(n + 1))
+
+        # what do the sources say: the best two of each document that answers, each document's together
+        page.select_option("#grouping", "2")
+        grouped = ask(page, "what do the sources say about federal funding?")
+        documents = [p["document_id"] for p in grouped["passages"]]
+        assert grouped["answered"] and documents and set(documents) <= {pdf_id, docx_id}
+        assert all(documents.count(d) <= 2 for d in documents) and documents == sorted(documents, key=documents.index)
         page.context.close()
 
     # a new process over the same folders: the library, the correction and the brief are kept

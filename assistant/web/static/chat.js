@@ -55,6 +55,7 @@ async function ask(question) {
   const box = $("#question");
   const body = { question, mode: $("#ask").elements.mode.value, voice: $("#voice").value };
   if ($("#collection").value) body.collection = $("#collection").value;
+  if ($("#grouping").value) body.per_document = Number($("#grouping").value);
   const pending = pendingTurn(question);
   say(state.phrases.thinking);
   try {
