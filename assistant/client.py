@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 
 from assistant.corpus.library import fingerprint
+from assistant.library import served_sources
 from assistant.schemas import AskRequest, AskResponse
 from assistant.settings import Settings
 
@@ -29,7 +30,7 @@ def serves_same_corpus(url: str, settings: Settings) -> bool:
         return False
     if not isinstance(health, dict) or health.get("model") != settings.model:
         return False
-    return health.get("fingerprint") == fingerprint(settings.corpus_dir)
+    return health.get("fingerprint") == fingerprint(served_sources(settings))
 
 
 def ask_running_server(url: str, settings: Settings, request: AskRequest) -> AskResponse | None:

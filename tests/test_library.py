@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api import create_app
 from assistant.corpus.library import Sources, fingerprint, load_corpus
-from assistant.library import recited
+from assistant.library import recited, served_sources
 from assistant.library.database import FILE
 from assistant.library.uploads import FOLDER
 from assistant.service import Assistant
@@ -235,6 +235,8 @@ def test_a_removed_document_is_gone_from_answers_at_once_and_from_the_index_afte
     assert all(p["document_id"] != SEED_ID for p in _ask(client, "What does the author say about the ban on factions?"))
     _finished(client, client.get("/jobs").json()[0])
     assert SEED_ID not in _ids(client)
+    # the command line sees the same sources as the server, so it asks the server rather than itself
+    assert fingerprint(served_sources(_settings(root))) == client.get("/health").json()["fingerprint"]
 
 
 def test_a_restart_keeps_uploads_corrections_removals_and_resumes_unfinished_jobs(

@@ -8,6 +8,7 @@ and it asks the index for nothing; the service hands it a job runner that rebuil
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -16,7 +17,7 @@ from assistant.corpus.library import Origin, Sources, corpus_files, document_id
 from assistant.errors import TooMany
 from assistant.library.catalog import Catalog, Upload
 from assistant.library.corrections import Correction, Corrections, recited
-from assistant.library.database import LibraryDatabase
+from assistant.library.database import FILE, LibraryDatabase
 from assistant.library.jobs import Job, JobKind, JobQueue, JobState
 from assistant.library.uploads import FOLDER, Candidate, check_file, check_text, free_id, remove_upload, write_upload
 from assistant.settings import Settings
@@ -32,9 +33,26 @@ __all__ = [
     "check_file",
     "check_text",
     "recited",
+    "served_sources",
 ]
 
 log = logging.getLogger(__name__)
+
+
+def served_sources(settings: Settings) -> Sources:
+    """What an assistant over ``settings`` reads its corpus from, found without writing anything:
+    the command line compares its fingerprint with a running server's before asking it."""
+    hidden: frozenset[str] = frozenset()
+    path = settings.data_dir / FILE
+    if path.exists():
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            hidden = frozenset(document_id for (document_id,) in connection.execute("SELECT document_id FROM hidden"))
+        except sqlite3.Error:  # a library from before hiding, or one being made: nothing hidden yet
+            pass
+        finally:
+            connection.close()
+    return Sources(settings.corpus_dir, settings.data_dir / FOLDER, hidden)
 
 
 class Library:
