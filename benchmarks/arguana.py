@@ -19,6 +19,7 @@ import numpy as np
 from tqdm import tqdm
 
 from assistant.corpus.document import Document, Metadata, Passage, Voice
+from assistant.engines.local import LocalEngine
 from assistant.index.build import save
 from assistant.index.lexical import DEFAULT_LEXICAL
 from assistant.index.store import Store
@@ -93,7 +94,8 @@ def run_arguana(
     question_vectors = cached_vectors("queries", texts, encoder)
     results = {}
     for name, (settings, lexical) in configurations.items():
-        ranker = Ranker(store, encoder, replace(settings, candidates=max(settings.candidates, 200)), lexical)
+        wide = replace(settings, candidates=max(settings.candidates, 200))
+        ranker = Ranker(store, encoder, wide, LocalEngine(store, lexical))
         ndcg, recall = [], []
         for query_id, text, vector in tqdm(list(zip(ids, texts, question_vectors, strict=True)), desc=name):
             ranking = ranker.rank(Query(text, k=101, mode=Mode.REBUTTAL), vector)

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.engines.local import LocalEngine
 from assistant.retrieval.ranker import Query, Ranker
 from assistant.service import Assistant
 from assistant.settings import Fusion, LexicalSettings, RankingSettings, Settings
@@ -110,7 +111,9 @@ def configurations(full: RankingSettings) -> dict[str, Configuration]:
 def systems(assistant: Assistant, label: str) -> dict[str, System | str]:
     """Every system over the assistant's index, in table order: baselines, peers, ours."""
     ours = {
-        name: ranker_system(Ranker(assistant.store, assistant.encoder, c.ranking, c.lexical))
+        name: ranker_system(
+            Ranker(assistant.store, assistant.encoder, c.ranking, LocalEngine(assistant.store, c.lexical))
+        )
         for name, c in configurations(assistant.settings.ranking).items()
     }
     depth = assistant.settings.ranking.candidates

@@ -154,11 +154,22 @@ class VectorIndex:
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Scores and row numbers of the ``k`` nearest rows, best first, for each query row."""
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and row numbers of the ``k`` nearest rows, best first, for each query row; only
+        rows whose ``allowed`` entry is true when a mask is given (row -1 where fewer pass)."""
         query = np.ascontiguousarray(np.atleast_2d(query), dtype=np.float32)
-        scores, rows = self._index.search(query, min(k, len(self)))
-        return scores, rows
+        k = min(k, len(self))
+        if allowed is None:
+            return self._index.search(query, k)
+        bits = np.packbits(allowed, bitorder="little")  # kept alive here for the whole search
+        selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bits))
+        inverted = faiss.try_extract_index_ivf(self._index)
+        params = faiss.SearchParameters()
+        if inverted is not None:
+            params = faiss.SearchParametersIVF()
+            params.nprobe = inverted.nprobe
+        params.sel = selector
+        return self._index.search(query, k, params=params)
 
     def write(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))

@@ -17,6 +17,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
+from scipy import sparse
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 from tqdm import tqdm
 
@@ -101,6 +102,23 @@ class LexicalIndex:
         column = self._bm25.vocab_dict.get(term) if self._bm25 is not None else None
         df = int(self._df[column]) if column is not None else 0
         return math.log((self._size + 1) / (df + 0.5))
+
+    def query_weights(self, query: str) -> dict[int, float]:
+        """The query as term ids and how often each is asked for: BM25 is the inner product of
+        this with a passage's row of :meth:`passage_weights`."""
+        if self._bm25 is None:
+            return {}
+        return {int(t): float(n) for t, n in Counter(self._bm25.get_tokens_ids(terms(query))).items()}
+
+    def passage_weights(self, rows: slice) -> sparse.csr_matrix:
+        """Each passage's BM25 weight per term id (bm25s' precomputed matrix, transposed), for an
+        engine that scores BM25 as sparse vectors and so keeps this index's stemming and IDF."""
+        if self._bm25 is None:
+            return sparse.csr_matrix((0, 0), dtype=np.float32)
+        matrix = self._bm25.scores
+        shape = (self._size, len(self._indptr) - 1)
+        by_term = sparse.csc_matrix((matrix["data"], matrix["indices"], self._indptr), shape=shape)
+        return by_term[rows].tocsr()
 
     def scores(self, query: str) -> np.ndarray:
         """One BM25 score per passage (zeros when no query term is in the corpus).

@@ -9,21 +9,22 @@ on the tuning half of the development questions (``benchmarks/quality.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from assistant.corpus.document import Passage, Voice
-from assistant.index.lexical import LexicalIndex, term_set, terms
+from assistant.engines.base import Coded, SearchEngine, Where
+from assistant.engines.local import LocalEngine
+from assistant.index.lexical import term_set, terms
 from assistant.index.store import Store
 from assistant.index.text import embedding_text
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
 from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
 from assistant.retrieval.routing import Names
-from assistant.settings import Fusion, LexicalSettings, RankingSettings
+from assistant.settings import Fusion, RankingSettings
 from embeddings.encoder import Encoder
 
 
@@ -64,72 +65,62 @@ class Ranking:
 class Ranker:
     """Scores the candidate passages of a :class:`Store` for a :class:`Query`.
 
-    Candidates are every passage that passes the filters when that is few enough to score
-    exactly; otherwise the union of the dense and lexical top ``candidates``.
+    Candidates come from the search engine: every passage that passes the filters when that is
+    few enough to score exactly; otherwise the union of the dense and lexical top ``candidates``.
+    Everything after that (the scores, the verdict, the key sentence) is read from the store.
     """
 
     def __init__(
-        self, store: Store, encoder: Encoder, settings: RankingSettings, lexical: LexicalSettings | None = None
+        self, store: Store, encoder: Encoder, settings: RankingSettings, engine: SearchEngine | None = None
     ) -> None:
-        """``lexical`` asks for other BM25 parameters than the index was built with (evaluation
-        runs compare them); the BM25 index is then built again in memory."""
+        """``engine`` defaults to the embedded FAISS + bm25s engine over ``store``."""
         self.store = store
         self.encoder = encoder
         self.settings = settings
-        if lexical is None or store.lexical.settings in (None, lexical):
-            self._lexical = store.lexical
-        else:
-            self._lexical = LexicalIndex.build((embedding_text(p) for p in store.passages), lexical)
-        self._voices = np.array(store.passages.column("voice"))
-        self._author = self._voices == Voice.AUTHOR.value
+        self.engine: SearchEngine = engine if engine is not None else LocalEngine(store)
+        voices = np.array(store.passages.column("voice"))
+        self._author = voices == Voice.AUTHOR.value
         # boilerplate and note bodies answer only when a query asks for them by voice
-        self._aside = np.isin(self._voices, [Voice.APPARATUS.value, Voice.NOTE.value])
-        self._any_aside = bool(self._aside.any())
-        self._documents = _Coded(store.passages.column("document_id"))
-        self._speaker_of = _Coded([speaker or "" for speaker in store.passages.column("speaker")])
+        aside = frozenset({Voice.APPARATUS.value, Voice.NOTE.value})
+        present = frozenset(voices.tolist())
+        self._spoken = present - aside if present & aside else None  # what "any voice" lets through
+        self._documents = Coded(store.passages.column("document_id"))
+        self._speaker_of = Coded(speaker or "" for speaker in store.passages.column("speaker"))
         self._names = Names(store.derived.names)
         # The same words in two documents (a duplicate file, a reprint) are shown once: ids are
         # made from a passage's words, so equal digests mean equal texts.
-        words = _Coded([passage_id.split(":", 1)[-1].split("~")[0] for passage_id in store.passages.column("id")])
+        words = Coded(passage_id.split(":", 1)[-1].split("~")[0] for passage_id in store.passages.column("id"))
         self._words = words.codes if len(words.names) < len(store.passages) else None
         self.speakers = [str(name) for name in self._speaker_of.names if name]
         self._passage_vectors = store.passage_vectors
         self._sentence_bounds = np.searchsorted(store.sentences[:, 0], np.arange(len(store.passages) + 1))
         self._sentence_counts = np.diff(self._sentence_bounds)
 
-    def _allowed(self, query: Query) -> np.ndarray | None:
-        """Rows that pass the hard filters of the query (documents, voice, speaker); None when
-        the query has none, so an unfiltered query costs nothing per passage."""
-        unfiltered = query.documents is None and query.voice is VoiceFilter.ANY and not query.speaker
-        if unfiltered and not self._any_aside:
-            return None
-        allowed = np.ones(len(self.store.passages), dtype=bool)
-        if query.documents is not None:
-            allowed &= self._documents.among(query.documents)
-        if query.voice is VoiceFilter.ANY:
-            allowed &= ~self._aside
-        else:
-            allowed &= self._voices == query.voice.value
-        if query.speaker:
-            allowed &= self._speaking(query.speaker)
-        return allowed
+    def _where(self, query: Query) -> Where:
+        """The hard filters of the query (documents, voice, speaker), for the engine to apply."""
+        voices = self._spoken if query.voice is VoiceFilter.ANY else frozenset({query.voice.value})
+        speakers = frozenset(self._speakers_like(query.speaker)) if query.speaker else None
+        return Where(documents=query.documents, voices=voices, speakers=speakers)
+
+    def _speakers_like(self, wanted: str) -> list[str]:
+        return [name for name in self.speakers if speaker_matches(wanted, name)]
 
     def _speaking(self, wanted: str) -> np.ndarray:
-        return self._speaker_of.among(name for name in self.speakers if speaker_matches(wanted, name))
+        return self._speaker_of.among(self._speakers_like(wanted))
 
-    def _candidates(
-        self, allowed: np.ndarray | None, question_vector: np.ndarray, bm25: np.ndarray
-    ) -> tuple[np.ndarray, float]:
-        """The rows to score, and the best BM25 score in the corpus (read off the BM25 top rows
-        when there are candidates, rather than from another pass over every passage)."""
-        limit = self.settings.candidates
-        if (len(bm25) if allowed is None else int(allowed.sum())) <= 10 * limit:
-            rows = np.arange(len(bm25)) if allowed is None else np.flatnonzero(allowed)
-            return rows, float(bm25.max(initial=0.0))
-        _, dense_rows = self.store.vectors.search(question_vector, limit)
-        matched = _top_positive(bm25, limit)
-        union = np.union1d(dense_rows[0][dense_rows[0] >= 0], matched)
-        return (union if allowed is None else union[allowed[union]]), float(bm25[matched].max(initial=0.0))
+    def _candidates(self, query: Query, question_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        """The rows to score, their BM25 scores, and the best BM25 score among the passages that
+        may answer (read off the BM25 top rows when there are candidates)."""
+        limit, where = self.settings.candidates, self._where(query)
+        rows = self.engine.matching(where, 10 * limit)
+        if rows is not None:
+            bm25 = self.engine.lexical(query.text, 0, where, rows).scored
+            return rows, bm25, float(bm25.max(initial=0.0))
+        dense = self.engine.dense(question_vector, limit, where)
+        lexical = self.engine.lexical(query.text, limit, where, dense)
+        rows, first = np.unique(np.concatenate([lexical.rows, dense]), return_index=True)
+        bm25 = np.concatenate([lexical.scores, lexical.scored])[first]
+        return rows, bm25, float(lexical.scores.max(initial=0.0))
 
     def _best_sentences(self, rows: np.ndarray, question_vector: np.ndarray) -> np.ndarray:
         """Each row's best sentence cosine: in one pass over all sentences when the rows are most
@@ -157,12 +148,10 @@ class Ranker:
         s = self.settings
         if question_vector is None:
             question_vector = self.encoder.encode_query(query.text)
-        bm25_all = self._lexical.scores(query.text)
-        rows, best_bm25 = self._candidates(self._allowed(query), question_vector, bm25_all)
+        rows, bm25, best_bm25 = self._candidates(query, question_vector)
         vectors = self._passage_vectors[rows]
         dense = vectors @ question_vector
         sentence_best = self._best_sentences(rows, question_vector)
-        bm25 = bm25_all[rows]
         bm25_norm = bm25 / best_bm25 if best_bm25 > 0 else bm25
 
         if s.fusion is Fusion.RRF and s.dense and s.lexical:
@@ -255,7 +244,7 @@ class Ranker:
         wanted = [t for t in dict.fromkeys(terms(question)) if t not in FRAME_TERMS]
         if not wanted:
             return 0.0
-        idf = {t: self._lexical.idf(t) for t in wanted}
+        idf = {t: self.store.lexical.idf(t) for t in wanted}
         present = term_set(embedding_text(self.store.passages[row]))
         return sum(idf[t] for t in wanted if t in present) / sum(idf.values())
 
@@ -275,47 +264,6 @@ class Ranker:
                 best, best_score = i, total
         start, end = spans[best]
         return int(start), int(end)
-
-
-class _Coded:
-    """A column of names stored as small integer codes, for fast row filters."""
-
-    def __init__(self, values: list[str]) -> None:
-        self.names, self.codes = np.unique(np.array(values, dtype=str), return_inverse=True)
-
-    def among(self, wanted: Iterable[str]) -> np.ndarray:
-        """Rows whose name is one of ``wanted``."""
-        return np.isin(self.codes, np.flatnonzero(np.isin(self.names, list(wanted))))
-
-
-def _top_positive(scores: np.ndarray, k: int) -> np.ndarray:
-    """Rows of the ``k`` highest positive scores, in no order.
-
-    On a large array a threshold read off a fixed random sample of the scores narrows the search
-    to a few hundred rows; when at least ``k`` rows reach it the top ``k`` are among them, so the
-    result is exact, in a fraction of the time. Should too few reach it, the threshold is lowered;
-    when it reaches zero the search is among the positive rows, which are then few."""
-    if len(scores) >= 100 * k:
-        sample = scores[_sample_rows(len(scores))]
-        expected = 2 * k  # rows above the threshold, on average
-        while expected < len(scores):
-            rank = len(sample) - max(1, expected * len(sample) // len(scores))
-            threshold = np.partition(sample, rank)[rank]
-            if threshold <= 0:
-                break
-            rows = np.flatnonzero(scores >= threshold)
-            if len(rows) >= k:
-                return rows[np.argpartition(-scores[rows], k - 1)[:k]]
-            expected *= 4
-    rows = np.flatnonzero(scores > 0)
-    return rows[np.argpartition(-scores[rows], k - 1)[:k]] if len(rows) > k else rows
-
-
-@lru_cache(maxsize=4)
-def _sample_rows(size: int) -> np.ndarray:
-    """8,192 rows drawn at random, fixed per size: random, so that no periodic pattern in the
-    corpus (copies of one document every n rows) can hide the best scores from the sample."""
-    return np.sort(np.random.default_rng(size).choice(size, min(size, 8192), replace=False))
 
 
 def _min_max(scores: np.ndarray) -> np.ndarray:

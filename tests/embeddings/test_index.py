@@ -136,3 +136,11 @@ def test_a_large_index_is_approximate_and_probes_just_enough_lists() -> None:
     _, found = index.search(queries, 10)
     recall = np.mean([len(set(e) & set(f)) / 10 for e, f in zip(exact, found, strict=True)])
     assert recall >= 0.9
+    # a filter is applied inside the search, with the same probe count: k rows that pass, or -1
+    allowed = np.zeros(len(vectors), dtype=bool)
+    allowed[::5] = True
+    _, filtered = index.search(queries, 10, allowed)
+    assert allowed[filtered[filtered >= 0]].all() and (filtered >= 0).mean() > 0.9
+    _, exact_filtered = VectorIndex.build(vectors, model="m", fingerprint="f").search(queries, 10, allowed)
+    assert allowed[exact_filtered].all()
+    assert np.mean([len(set(e) & set(f)) / 10 for e, f in zip(exact_filtered, filtered, strict=True)]) >= 0.8

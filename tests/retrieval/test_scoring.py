@@ -8,8 +8,10 @@ import dataclasses
 import numpy as np
 import pytest
 
+from assistant.engines.base import Where
+from assistant.engines.local import LocalEngine, top_positive
 from assistant.index.lexical import terms
-from assistant.retrieval.ranker import Query, Ranker, _top_positive
+from assistant.retrieval.ranker import Query, Ranker
 from assistant.service import Assistant
 
 QUERIES = [
@@ -23,7 +25,7 @@ QUERIES = [
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_scores_equal_bm25s_own(assistant: Assistant, query: str) -> None:
-    lexical = assistant.ranker._lexical
+    lexical = assistant.store.lexical
     ours = lexical.scores(query)
     ids = lexical._bm25.get_tokens_ids(terms(query))
     theirs = lexical._bm25.get_scores_from_ids(ids) if ids else np.zeros(len(ours))
@@ -50,7 +52,7 @@ def test_top_positive_is_exact_at_any_size_with_ties_and_zeros(size: int) -> Non
         scores = np.where(rng.random(size) < rng.random(), rng.gamma(2, 1, size), 0).astype(np.float32)
         if rng.random() < 0.3:
             scores = np.round(scores)  # many ties
-        chosen = _top_positive(scores, k)
+        chosen = top_positive(scores, k)
         positive = np.sort(scores[scores > 0])[::-1]
         assert len(chosen) == len(set(chosen.tolist())) == min(k, len(positive))
         if len(chosen):
@@ -62,9 +64,10 @@ def test_large_corpus_candidates_hold_the_whole_dense_and_bm25_top_lists(assista
     narrow = Ranker(assistant.store, assistant.encoder, dataclasses.replace(assistant.ranker.settings, candidates=10))
     for question in QUERIES[:3]:
         vector = assistant.encoder.encode_query(question)
-        bm25 = narrow._lexical.scores(question)
-        rows, best = narrow._candidates(None, vector, bm25)
+        bm25 = assistant.store.lexical.scores(question)
+        rows, scores, best = narrow._candidates(Query(question), vector)
         assert best == bm25.max()
+        np.testing.assert_allclose(scores, bm25[rows], rtol=1e-6)
         assert 10 <= len(rows) <= 20 < len(assistant.store.passages)
         _, dense = assistant.store.vectors.search(vector, 10)
         assert set(dense[0].tolist()) <= set(rows.tolist())
@@ -73,10 +76,29 @@ def test_large_corpus_candidates_hold_the_whole_dense_and_bm25_top_lists(assista
     assert narrow.rank(Query(question)).hits[0].row == assistant.ranker.rank(Query(question)).hits[0].row
 
 
+def test_filters_are_applied_inside_the_search(assistant: Assistant) -> None:
+    # a filter that lets one row in three through still gets k rows from each list, all passing
+    engine = LocalEngine(assistant.store)
+    ids = assistant.store.passages.column("id")
+    documents = sorted(set(assistant.store.passages.column("document_id")))
+    where = Where(voices=frozenset({"author"}))
+    allowed = engine.mask(where)
+    assert allowed is not None and 0 < allowed.sum() < len(ids)
+    vector = assistant.encoder.encode_query("Why did the Bolsheviks ban factions?")
+    dense = engine.dense(vector, 10, where)
+    assert len(dense) == 10 and allowed[dense].all()
+    exact = np.flatnonzero(allowed)[np.argsort(-(assistant.store.passage_vectors[allowed] @ vector))[:10]]
+    np.testing.assert_array_equal(np.sort(dense), np.sort(exact))
+    lexical = engine.lexical("party democracy factions", 10, where, dense)
+    assert allowed[lexical.rows].all() and (np.diff(lexical.scores) <= 0).all()
+    assert engine.matching(Where(documents=frozenset(documents)), 10 * len(ids)) is not None
+    assert engine.matching(Where(documents=frozenset({"no such document"})), 10).tolist() == []
+
+
 def test_top_positive_finds_the_best_when_they_recur_with_a_period() -> None:
     # copies of the best rows every 9,300 rows, as when one article is repeated through a corpus:
     # a sample taken at a fixed stride could see all of them or none
     scores = np.random.default_rng(0).random(1_000_000).astype(np.float32)
     scores[::9_300] = 10.0 + np.arange(len(scores[::9_300]))
-    chosen = _top_positive(scores, 200)
+    chosen = top_positive(scores, 200)
     np.testing.assert_array_equal(np.sort(scores[chosen]), np.sort(scores)[-200:])
