@@ -1,11 +1,11 @@
 """The encoder backends side by side, measured in one run, interleaved, against torch fp32.
 
-Each variant is the Encoder with one backend and thread count (``embeddings/``): the query
-floor (one question per model call, p50/p99), passage throughput (the seed's passages in
-batches), questions per second from eight threads at once through the encoder's query path,
-the cosine of its vectors to torch's (mean, min over the seed's passages and questions), the
-share of each question's top-10 passages that torch also ranks in its top 10, and retrieval
-quality through the full system: hit@5, MRR@10 and how often ``answered`` is right on
+Each variant is the Encoder with one backend, thread count and number of model calls at once
+(``embeddings/``): the query floor (one question per model call, p50/p99), passage throughput
+(the seed's passages in batches), questions per second from eight threads at once through the
+encoder's query path, the cosine of its vectors to torch's (mean, min over the seed's passages
+and questions), the share of each question's top-10 passages that torch also ranks in its top
+10, and retrieval quality through the full system: hit@5, MRR@10 and how often ``answered`` is right on
 ``benchmarks/quality.py``'s held-out seed questions and ``benchmarks/multidoc.py``'s held-out
 documents (``--arguana`` adds BEIR ArguAna's nDCG@10; minutes per backend).
 Timing blocks of every variant alternate, so the machine's drift falls on all alike. The
@@ -47,11 +47,23 @@ class Variant:
 
 
 def variants() -> list[Variant]:
-    threads = sorted({1, os.cpu_count() or 1})
+    """Each ONNX precision with the cores shared out two ways: one thread per model call and a call
+    per core, or every core for one call at a time."""
+    cores = os.cpu_count() or 1
+    shares = sorted({(1, cores), (cores, 1)})
+
+    def onnx(precision: str, backend: Backend) -> list[Variant]:
+        return [
+            Variant(
+                f"onnx {precision}, {n} thread{'s' * (n > 1)} × {c} call{'s' * (c > 1)}", EncoderSettings(backend, n, c)
+            )
+            for n, c in shares
+        ]
+
     return [
         Variant("torch fp32", EncoderSettings(Backend.TORCH, 1)),
-        *(Variant(f"onnx fp32, {n} thread{'s' * (n > 1)}", EncoderSettings(Backend.ONNX, n)) for n in threads),
-        *(Variant(f"onnx int8, {n} thread{'s' * (n > 1)}", EncoderSettings(Backend.ONNX_INT8, n)) for n in threads),
+        *onnx("fp32", Backend.ONNX),
+        *onnx("int8", Backend.ONNX_INT8),
     ]
 
 
@@ -196,13 +208,13 @@ def print_rows(rows: dict[str, dict[str, float]], questions: int, passages: int)
     print(f"\nEncoder backends on this machine ({os.cpu_count()} cores): {questions} questions, {passages} passages")
     columns = list(next(iter(rows.values())))
     widths = [max(len(c) + 2, 9) for c in columns]
-    print(f"{'variant':<24}" + "".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
+    print(f"{'variant':<32}" + "".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
     for label, row in rows.items():
         cells = [
             f"{row[c]:>{w}.{1 if c in ('query p50', 'p99', 'passages/s', f'q/s ×{CONCURRENCY}') else 4}f}"
             for c, w in zip(columns, widths, strict=True)
         ]
-        print(f"{label:<24}" + "".join(cells))
+        print(f"{label:<32}" + "".join(cells))
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def load_runtime(model: str, settings: EncoderSettings, exports: Path) -> tuple[
         return TorchRuntime(path, model, settings.threads), Identity(model)
     precision = _PRECISIONS[settings.backend]
     export = onnx_export(path, precision, exports)
-    return OnnxRuntime(export, settings.threads), Identity(model, "onnx", precision, export.sha256[:16])
+    return OnnxRuntime(export, settings.threads, settings.calls), Identity(model, "onnx", precision, export.sha256[:16])
 
 
 class Encoder:
@@ -78,7 +78,6 @@ class Encoder:
         self.runtime, self.identity = load_runtime(model, self.settings, exports or default_exports())
         self.name = str(self.identity)  # recorded in the index: vectors of another identity are not reused
         self.dimension = self.runtime.dimension
-        self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._known: dict[bytes, np.ndarray] = {}
@@ -86,7 +85,7 @@ class Encoder:
         self._cache_lock = threading.Lock()
         self._turn = threading.Condition()  # guards the questions waiting for the model
         self._waiting: list[tuple[str, Future[np.ndarray]]] = []
-        self._running = False
+        self._running = 0  # model calls for questions under way, at most the runtime's ``calls``
         self.query_batches = 0  # model calls made for queries, for measuring batching
 
     @classmethod
@@ -100,7 +99,7 @@ class Encoder:
         missing = list(dict.fromkeys(k for k in keys if k not in self._known))
         if missing:
             by_key = dict(zip(keys, texts, strict=True))
-            fresh = self._run([by_key[k] for k in missing], progress)
+            fresh = self.runtime.encode([by_key[k] for k in missing], self.batch_size, progress)
             self._known.update(zip(missing, fresh, strict=True))
             self.encoded += len(missing)
         if not texts:
@@ -112,35 +111,32 @@ class Encoder:
         for text, vector in zip(texts, vectors, strict=True):
             self._known[_key(text)] = np.asarray(vector, dtype=np.float32)
 
-    def _run(self, texts: list[str], progress: bool) -> np.ndarray:
-        with self._lock:
-            return self.runtime.encode(texts, self.batch_size, progress)
-
     def encode_query(self, text: str) -> np.ndarray:
         """One query vector. Repeated questions skip the model. Otherwise the asking thread runs
-        the model itself when it is free (no hand-off); questions that arrive while it is busy
-        wait, and the next of them to run it takes all that are waiting in one batch, which
-        costs little more than one question."""
+        the model itself when a call is free (no hand-off); questions that arrive while every
+        call is busy wait, and the next of them to get a call takes all that are waiting in one
+        batch, which costs little more than one question."""
         with self._cache_lock:
             cached = self._cache.get(text)
             if cached is not None:
                 self._cache.move_to_end(text)
                 return cached
         pending: Future[np.ndarray] = Future()
+        calls = self.runtime.calls
         with self._turn:
             self._waiting.append((text, pending))
-        while not pending.done():
+        while True:
             with self._turn:
-                if self._running:
-                    self._turn.wait_for(lambda: not self._running or pending.done())
-                    continue
+                # Waiting for its own answer, or for a free call while questions wait (its own
+                # may be in another thread's batch already: then it runs the next ones').
+                self._turn.wait_for(lambda: pending.done() or (self._waiting and self._running < calls))
                 if pending.done():
                     break
-                self._running = True
+                self._running += 1
                 self.query_batches += 1
                 batch, self._waiting = self._waiting[: self.batch_size], self._waiting[self.batch_size :]
             try:
-                vectors = self._run([question for question, _ in batch], progress=False)
+                vectors = self.runtime.encode([question for question, _ in batch], self.batch_size)
                 for (_, waiting), vector in zip(batch, vectors, strict=True):
                     waiting.set_result(vector)
             except Exception as err:
@@ -148,7 +144,7 @@ class Encoder:
                     waiting.set_exception(err)
             finally:
                 with self._turn:
-                    self._running = False
+                    self._running -= 1
                     self._turn.notify_all()
         vector = pending.result()
         with self._cache_lock:

@@ -8,7 +8,9 @@ sentence-transformers; only making the export (once) does.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
@@ -22,25 +24,49 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# Characters one model call reads, padding included (about a thousand tokens): every text of a
+# batch is padded to its longest, and the padding costs as much as text. Past this, a batch of
+# long passages only wastes time; questions asked together still go in one call.
+_CHARS_PER_CALL = 4096
+
 
 class Runtime(Protocol):
-    """Encodes texts into unit-length rows, ``batch_size`` texts per model call."""
+    """Encodes texts into unit-length rows, at most ``batch_size`` texts per model call;
+    ``calls`` model calls may run at once, from as many threads."""
 
     dimension: int
+    calls: int
 
     def encode(self, texts: Sequence[str], batch_size: int, progress: bool = False) -> np.ndarray: ...
 
 
-def _shown(items: list[T], progress: bool) -> Iterable[T]:
+def _shown(items: Iterable[T], total: int, progress: bool) -> Iterable[T]:
     if not progress:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc="Batches", unit="batch")
+    return tqdm(items, desc="Batches", unit="batch", total=total)
+
+
+def _batches(order: list[int], texts: Sequence[str], batch_size: int) -> list[list[int]]:
+    """Consecutive runs of ``order`` (the longest text first) of at most ``batch_size`` texts and
+    about ``_CHARS_PER_CALL`` characters once padded to their longest. A row's vector does not
+    depend on the batch it is in, and many small batches keep every call busy to the end."""
+    batches: list[list[int]] = []
+    for i in order:
+        batch = batches[-1] if batches else None
+        if batch is not None and len(batch) < batch_size and (len(batch) + 1) * len(texts[batch[0]]) <= _CHARS_PER_CALL:
+            batch.append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 class TorchRuntime:
-    """sentence-transformers' own encode on the CPU."""
+    """sentence-transformers' own encode on the CPU, one call at a time (torch spreads one call
+    over its own threads)."""
+
+    calls = 1
 
     def __init__(self, path: str, name: str, threads: int) -> None:
         import torch
@@ -56,23 +82,30 @@ class TorchRuntime:
         if dimension is None:
             raise ModelUnavailable(f"model '{name}' ({path}) does not say the dimension of its embeddings")
         self.dimension = int(dimension)
+        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], batch_size: int, progress: bool = False) -> np.ndarray:
-        vectors = self.model.encode(
-            list(texts),
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        with self._lock:
+            vectors = self.model.encode(
+                list(texts),
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
 
 class OnnxRuntime:
     """One ONNX Runtime session over an export, with its tokenizer; pooling and normalisation as
-    the model's own modules do them."""
+    the model's own modules do them.
 
-    def __init__(self, export: Export, threads: int) -> None:
+    The session is run from up to ``calls`` threads at once, each call on ``threads`` threads: on
+    a few cores, one thread per call (the calling thread) and a call per core spend less CPU per
+    text than one call spread over the cores, whose threads wait for each other at every
+    operator, and so answer more questions at once; one question alone is a little slower."""
+
+    def __init__(self, export: Export, threads: int, calls: int) -> None:
         from tokenizers import Tokenizer
 
         runtime = onnxruntime()
@@ -87,15 +120,23 @@ class OnnxRuntime:
         self.tokenizer = Tokenizer.from_file(str(export.tokenizer_file))
         self.export = export
         self.dimension = export.dimension
+        self.calls = calls
 
     def encode(self, texts: Sequence[str], batch_size: int, progress: bool = False) -> np.ndarray:
-        """Texts of similar length are batched together (sorted by length), so little of a
-        batch is padding; rows come back in the texts' order."""
+        """Texts of similar length are batched together (sorted by length, a batch's size
+        bounded by its padded length), so little of a batch is padding, and the batches run
+        ``calls`` at a time; rows come back in the texts' order."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-        for batch in _shown(batches, progress):
-            vectors[batch] = self._run([texts[i] for i in batch])
+        batches = _batches(order, texts, batch_size)
+        if len(batches) < 2 or self.calls == 1:  # a question runs on the asking thread
+            for batch in _shown(batches, len(batches), progress):
+                vectors[batch] = self._run([texts[i] for i in batch])
+            return vectors
+        with ThreadPoolExecutor(min(self.calls, len(batches))) as pool:
+            done = pool.map(self._run, ([texts[i] for i in batch] for batch in batches))
+            for batch, rows in zip(batches, _shown(done, len(batches), progress), strict=True):
+                vectors[batch] = rows
         return vectors
 
     def _run(self, texts: list[str]) -> np.ndarray:

@@ -103,9 +103,10 @@ def build(
     corpus = load_corpus(corpus_dir, chunking)
     passages = [p for d in corpus.documents.values() for p in d.passages]
     sentences = _sentences(corpus.documents.values())
-    vectors = encoder.encode([embedding_text(p) for p in passages], progress=progress).reshape(-1, encoder.dimension)
-    texts = sentence_texts(passages, sentences)
-    sentence_vectors = encoder.encode(texts, progress=progress).reshape(-1, encoder.dimension)
+    # one stream of texts, so the encoder's length-sorted batches span passages and sentences alike
+    texts = [embedding_text(p) for p in passages] + sentence_texts(passages, sentences)
+    both = encoder.encode(texts, progress=progress).reshape(-1, encoder.dimension)
+    vectors, sentence_vectors = both[: len(passages)], both[len(passages) :]
     index = VectorIndex.build(vectors, encoder.name, stamp, build_parameters(chunking, lexical))
     save(
         index_dir,

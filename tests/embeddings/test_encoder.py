@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -33,3 +34,19 @@ def test_a_repeated_question_does_not_reach_the_model(encoder: Encoder) -> None:
     calls = encoder.query_batches
     again = encoder.encode_query("Who led the Red Army?")
     assert encoder.query_batches == calls and again is first
+
+
+def test_a_question_is_answered_while_a_build_encodes() -> None:
+    """A build's encode (hundreds of model calls here) does not hold the model: a question asked
+    meanwhile gets a call of its own instead of waiting for the whole corpus."""
+    encoder = Encoder(batch_size=1)  # its own: the shared one remembers what it encoded
+    texts = [f"Passage {n} of a long article on the congress, its debates and resolutions." for n in range(400)]
+    building = threading.Thread(target=encoder.encode, args=(texts,))
+    building.start()
+    try:
+        time.sleep(0.3)  # the build is under way
+        encoder.encode_query("Who spoke against the ban on factions?")
+        answered_during_build = building.is_alive()
+    finally:
+        building.join()
+    assert answered_during_build, "the question waited for the build's encode to finish"
