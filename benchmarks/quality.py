@@ -17,6 +17,7 @@ rebuttal mode: nDCG@10 and Recall@100 (``--arguana``; ``benchmarks/arguana.py``)
     python -m benchmarks.quality --multidoc-only  # multi-document tables only
     python -m benchmarks.quality --arguana        # plus ArguAna (minutes; embeddings cached)
     python -m benchmarks.quality --calibrate      # choose the no-answer thresholds on the tuning half
+    python -m benchmarks.quality --milvus         # plus ours on the Milvus engine (parity; extra: milvus)
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.engines.base import SearchEngine
 from assistant.engines.local import LocalEngine
+from assistant.index.store import Store
 from assistant.retrieval.ranker import Query, Ranker
 from assistant.service import Assistant
 from assistant.settings import Fusion, LexicalSettings, RankingSettings, Settings
@@ -108,18 +111,33 @@ def configurations(full: RankingSettings) -> dict[str, Configuration]:
     }
 
 
+ON_MILVUS = "ours, Milvus engine"
+ENGINES: dict[str, Callable[[Store], SearchEngine]] = {}  # rows of ours on other engines (--milvus)
+
+
+def milvus_engine(label: str) -> Callable[[Store], SearchEngine]:
+    """The Milvus engine (its embedded form, in the cache) over a store: the parity row."""
+    from assistant.engines.milvus import MilvusEngine  # an optional extra
+    from assistant.settings import MilvusSettings
+
+    return lambda store: MilvusEngine.open(store, MilvusSettings(), CACHE / f"milvus-{label}")
+
+
 def systems(assistant: Assistant, label: str) -> dict[str, System | str]:
-    """Every system over the assistant's index, in table order: baselines, peers, ours."""
+    """Every system over the assistant's index, in table order: baselines, peers, ours (on each engine)."""
+    store, encoder = assistant.store, assistant.encoder
     ours = {
-        name: ranker_system(
-            Ranker(assistant.store, assistant.encoder, c.ranking, LocalEngine(assistant.store, c.lexical))
-        )
+        name: ranker_system(Ranker(store, encoder, c.ranking, LocalEngine(store, c.lexical)))
         for name, c in configurations(assistant.settings.ranking).items()
     }
     depth = assistant.settings.ranking.candidates
-    peers = peer_systems(assistant.store, resolve_model(assistant.settings.model), CACHE, label, depth)
+    peers = peer_systems(store, resolve_model(assistant.settings.model), CACHE, label, depth)
     full = ours.pop(FULL)
-    return {**ours, **peers, FULL: full}
+    elsewhere = {
+        name: ranker_system(Ranker(store, encoder, assistant.settings.ranking, made(store)))
+        for name, made in ENGINES.items()
+    }
+    return {**ours, **peers, **elsewhere, FULL: full}
 
 
 def outcomes_of(assistant: Assistant, questions: list[Question], label: str) -> dict[str, dict[str, Outcome] | str]:
@@ -234,7 +252,12 @@ def main() -> None:
     only.add_argument("--multidoc-only", action="store_true", help="only the multi-document tables")
     parser.add_argument("--arguana", action="store_true", help="also run BEIR ArguAna (minutes)")
     parser.add_argument("--calibrate", action="store_true", help="choose no-answer thresholds on the tuning half")
+    parser.add_argument(
+        "--milvus", action="store_true", help="also ours on the Milvus engine (pip install -e .[milvus])"
+    )
     args = parser.parse_args()
+    if args.milvus:
+        ENGINES[ON_MILVUS] = milvus_engine("quality")
 
     started = time.perf_counter()
     assistant = Assistant(Settings(data_dir=CACHE / "seed-index"), progress=True)
@@ -249,8 +272,10 @@ def main() -> None:
         from benchmarks.arguana import run_arguana
 
         rankings = {name: (c.ranking, c.lexical) for name, c in configurations(assistant.settings.ranking).items()}
+        rankings |= {name: rankings[FULL] for name in ENGINES}
         print_table(
-            "BEIR ArguAna, rebuttal mode, all test queries (own id dropped)", run_arguana(assistant.encoder, rankings)
+            "BEIR ArguAna, rebuttal mode, all test queries (own id dropped)",
+            run_arguana(assistant.encoder, rankings, ENGINES),
         )
     print(f"\n{time.perf_counter() - started:.0f} s")
 

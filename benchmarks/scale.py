@@ -11,7 +11,7 @@ at every size; see benchmarks/latency.py) is excluded. It is the latency of a ru
 the other development questions are asked first, so the measured ones find the process warm but
 their own rows, vectors and caches not yet read.
 
-    python -m benchmarks.scale [--sizes 10000 100000 1000000]
+    python -m benchmarks.scale [--sizes 10000 100000 1000000] [--engines faiss milvus]
 """
 
 from __future__ import annotations
@@ -29,13 +29,15 @@ from pathlib import Path
 import numpy as np
 
 from assistant.corpus.document import Document, Metadata, Passage, Voice
+from assistant.engines.base import Where
+from assistant.engines.choice import open_engine
 from assistant.index.build import save
 from assistant.index.lexical import DEFAULT_LEXICAL
 from assistant.index.store import load
 from assistant.index.text import embedding_text
 from assistant.retrieval.ranker import Query, Ranker
 from assistant.service import Assistant
-from assistant.settings import Settings
+from assistant.settings import Engine, Settings
 from benchmarks.arguana import cached_vectors
 from benchmarks.arguana import load as load_arguana
 from benchmarks.quality import CACHE, load_questions
@@ -114,43 +116,63 @@ def build_corpus(size: int, folder: Path) -> dict[str, float]:
 _served: dict[str, object] = {}  # what a serving process holds: its store, ranker and open time
 
 
-def open_corpus(folder: Path, warm_questions: list[str], warm_vectors: np.ndarray) -> None:
-    """Load the corpus as the server does, then answer ``warm_questions`` (serving process)."""
+def open_corpus(folder: Path, engine: str, warm_questions: list[str], warm_vectors: np.ndarray) -> None:
+    """Load the corpus as the server does, open the engine over it (building its collection the
+    first time), then answer ``warm_questions`` (serving process)."""
     started = time.perf_counter()
     store = load(folder)  # every file checked against its SHA-256 in the manifest
-    ranker = Ranker(store, None, Settings().ranking)  # questions come encoded
-    _served.update(store=store, ranker=ranker, opened=time.perf_counter() - started)
+    opened = time.perf_counter() - started
+    search = open_engine(Settings(engine=Engine(engine), data_dir=folder / "engine"), store)
+    ranker = Ranker(store, None, Settings().ranking, search)  # questions come encoded
+    _served.update(store=store, ranker=ranker, opened=opened, engine=time.perf_counter() - started - opened)
+    _served.update(engine_disk=disk_mb(folder / "engine") if (folder / "engine").exists() else 0.0)
     for question, vector in zip(warm_questions, warm_vectors, strict=True):
         ranker.rank(Query(question), vector)
 
 
-def answer(questions: list[str], question_vectors: np.ndarray) -> list[float]:
-    """Seconds to rank each question, checking that every passage returned is verbatim."""
+def answer(questions: list[str], question_vectors: np.ndarray) -> tuple[list[float], list[list[int]]]:
+    """Seconds to rank each question and the rows of its top ten, checking that every passage
+    returned is verbatim."""
     store, ranker = _served["store"], _served["ranker"]
-    latencies = []
+    latencies, tops = [], []
     for question, vector in zip(questions, question_vectors, strict=True):
         begun = time.perf_counter()
-        hits = ranker.rank(Query(question), vector).hits
+        hits = ranker.rank(Query(question, k=10), vector).hits
         latencies.append(time.perf_counter() - begun)
+        tops.append([h.row for h in hits])
         for passage in store.passages.many(h.row for h in hits):
             assert passage.text == store.documents[passage.document_id].text[passage.start : passage.end]
-    return latencies
+    return latencies, tops
 
 
-def describe(question_vectors: np.ndarray) -> dict[str, float]:
-    """Index kind, open time, memory, and recall@10 of the index against an exact one."""
-    store = _served["store"]
+def describe(question_vectors: np.ndarray) -> dict[str, object]:
+    """Index kind, open time, memory, the engine's dense top ten, and the recall@10 of the dense
+    search against an exact one."""
+    store, ranker = _served["store"], _served["ranker"]
     status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
     exact = VectorIndex.build(store.passage_vectors, "exact", "exact", exact_limit=len(store.passages))
     _, truth = exact.search(question_vectors, 10)
-    _, found = store.vectors.search(question_vectors, 10)
+    found = [ranker.engine.dense(v, 10, Where()) for v in question_vectors]
     return {
-        "kind": store.vectors.kind,
+        "kind": store.vectors.kind if ranker.engine.kind == Engine.FAISS else ranker.engine.kind,
         "open": _served["opened"],
+        "engine": _served["engine"],
+        "engine_disk": _served["engine_disk"],
         "rss": int(status["VmRSS"].split()[0]) / 2**10,
         "heap": int(status["RssAnon"].split()[0]) / 2**10,  # the process's own memory, not file pages
         "recall": float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)])),
+        "dense": [f.tolist() for f in found],
     }
+
+
+def overlap(ours: list[list[int]], reference: list[list[int]]) -> float:
+    """The mean share of the reference's top ten that ``ours`` holds too."""
+    return float(np.mean([len(set(o) & set(r)) / max(1, len(r)) for o, r in zip(ours, reference, strict=True)]))
+
+
+def disk_mb(folder: Path) -> float:
+    """What the files under ``folder`` take on disk."""
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
 
 
 def in_own_process(function: object, *args: object) -> dict[str, float]:
@@ -162,6 +184,7 @@ def in_own_process(function: object, *args: object) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--engines", nargs="+", choices=[e.value for e in Engine], default=[Engine.FAISS.value])
     parser.add_argument("--queries", type=int, default=50, help="questions measured; the rest warm the server")
     parser.add_argument("--scratch", type=Path, default=None, help="where to write the corpora (default: a temp dir)")
     args = parser.parse_args()
@@ -172,38 +195,48 @@ def main() -> None:
     real = len(real_material(assistant)[0])
     del assistant
     measured, warm = slice(0, args.queries), slice(args.queries, None)
+    runs = [(size, engine) for size in args.sizes for engine in args.engines]
     with tempfile.TemporaryDirectory(dir=args.scratch) as scratch, ExitStack() as stack:
         built, disk, servers = {}, {}, {}
         for size in args.sizes:
             folder = Path(scratch) / f"corpus-{size}"
             built[size] = in_own_process(build_corpus, size, folder)
-            disk[size] = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 2**20
-        for size in args.sizes:  # opened one at a time, each by a process of its own
+            disk[size] = disk_mb(folder)
+        for size, engine in runs:  # opened one at a time, each by a process of its own
             folder = Path(scratch) / f"corpus-{size}"
-            initargs = (folder, questions[warm], vectors[warm])
-            servers[size] = stack.enter_context(ProcessPoolExecutor(1, SPAWN, open_corpus, initargs))
-            servers[size].submit(int).result()
-        latencies: dict[int, list[float]] = {size: [] for size in args.sizes}
-        for at in range(0, args.queries, BLOCK):  # sizes take turns, so the machine's drift falls on all alike
+            initargs = (folder, engine, questions[warm], vectors[warm])
+            servers[size, engine] = stack.enter_context(ProcessPoolExecutor(1, SPAWN, open_corpus, initargs))
+            servers[size, engine].submit(int).result()
+        latencies: dict[tuple[int, str], list[float]] = {run: [] for run in runs}
+        tops: dict[tuple[int, str], list[list[int]]] = {run: [] for run in runs}
+        for at in range(0, args.queries, BLOCK):  # runs take turns, so the machine's drift falls on all alike
             block = slice(at, min(args.queries, at + BLOCK))
-            for size, server in servers.items():
-                latencies[size] += server.submit(answer, questions[block], vectors[block]).result()
-        served = {size: server.submit(describe, vectors[measured]).result() for size, server in servers.items()}
+            for run, server in servers.items():
+                took, top = server.submit(answer, questions[block], vectors[block]).result()
+                latencies[run] += took
+                tops[run] += top
+        served = {run: server.submit(describe, vectors[measured]).result() for run, server in servers.items()}
 
     print(f"\nReal passages: {real} (ArguAna arguments and the seed article); each corpus passage joins two of them.")
-    print(f"Query latency: {args.queries} questions after {len(questions[warm])} others, sizes in turns of {BLOCK}.")
+    print(f"Query latency: {args.queries} questions after {len(questions[warm])} others, runs in turns of {BLOCK}.")
+    print("Overlaps are with the embedded FAISS engine at the same size: its dense top ten, its ranked top ten.")
     print(
-        f"{'passages':>10}{'index':>7}{'build s':>9}{'build peak MB':>15}{'disk MB':>9}{'open s':>8}"
-        f"{'RSS MB':>9}{'heap MB':>9}{'p50 ms':>9}{'p99 ms':>9}{'recall@10':>11}{'p50 / smallest':>16}"
+        f"{'passages':>10}{'engine':>8}{'index':>7}{'build s':>9}{'engine s':>10}{'build peak MB':>15}{'disk MB':>9}"
+        f"{'open s':>8}{'RSS MB':>9}{'heap MB':>9}{'p50 ms':>9}{'p99 ms':>9}{'recall@10':>11}"
+        f"{'dense overlap':>15}{'top-10 overlap':>16}{'p50 / smallest':>16}"
     )
-    smallest = None
-    for size in args.sizes:
-        p50, p99 = (1000 * float(np.percentile(latencies[size], q)) for q in (50, 99))
-        smallest = smallest or p50
-        b, s = built[size], served[size]
+    smallest: dict[str, float] = {}
+    for size, engine in runs:
+        p50, p99 = (1000 * float(np.percentile(latencies[size, engine], q)) for q in (50, 99))
+        smallest.setdefault(engine, p50)
+        b, s = built[size], served[size, engine]
+        reference = (size, Engine.FAISS.value)
+        dense = overlap(s["dense"], served[reference]["dense"]) if reference in served else float("nan")
+        ranked = overlap(tops[size, engine], tops[reference]) if reference in tops else float("nan")
         print(
-            f"{size:>10}{s['kind']:>7}{b['build']:>9.1f}{b['peak']:>15.0f}{disk[size]:>9.0f}{s['open']:>8.1f}"
-            f"{s['rss']:>9.0f}{s['heap']:>9.0f}{p50:>9.1f}{p99:>9.1f}{s['recall']:>11.3f}{p50 / smallest:>15.2f}×"
+            f"{size:>10}{engine:>8}{s['kind']:>7}{b['build']:>9.1f}{s['engine']:>10.1f}{b['peak']:>15.0f}"
+            f"{disk[size] + s['engine_disk']:>9.0f}{s['open']:>8.1f}{s['rss']:>9.0f}{s['heap']:>9.0f}{p50:>9.1f}"
+            f"{p99:>9.1f}{s['recall']:>11.3f}{dense:>15.3f}{ranked:>16.3f}{p50 / smallest[engine]:>15.2f}×"
         )
 
 

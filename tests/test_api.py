@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.settings import Settings
 from tests.helpers import SEED_ID, seed_passage
 
 QUESTIONS = Path(__file__).parent.parent / "benchmarks" / "data" / "questions.jsonl"
@@ -95,6 +96,7 @@ def test_several_documents_are_served_with_their_own_offsets(multi_client: TestC
 def test_health_and_documents(client: TestClient) -> None:
     health = client.get("/health").json()
     assert health["status"] == "ok" and health["documents"] == 1 and health["passages"] > 100
+    assert health["engine"] == Settings().engine.value  # the engine the settings name serves
     (document,) = client.get("/documents").json()
     assert document["id"] == SEED_ID and document["author"] == "Mark Hoskisson" and document["year"] == 2010
     assert [s["title"] for s in document["sections"]][:2] == ["Original PR Introduction", "The left critique"]

@@ -17,8 +17,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
-from scipy import sparse
 from bm25s.stopwords import STOPWORDS_EN_PLUS
+from scipy import sparse
 from tqdm import tqdm
 
 from assistant.index.postings import accumulate
