@@ -6,7 +6,6 @@ built from one store and answers in its rows, so the rescoring above it stays on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -56,14 +55,3 @@ class SearchEngine(Protocol):
     def close(self) -> None:
         """Let go of files and connections."""
         ...
-
-
-class Coded:
-    """A column of names stored as small integer codes, for fast row filters."""
-
-    def __init__(self, values: Iterable[str]) -> None:
-        self.names, self.codes = np.unique(np.array(list(values), dtype=str), return_inverse=True)
-
-    def among(self, wanted: Iterable[str]) -> np.ndarray:
-        """Rows whose name is one of ``wanted``."""
-        return np.isin(self.codes, np.flatnonzero(np.isin(self.names, list(wanted))))

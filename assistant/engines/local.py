@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.engines.base import Coded, Lexical, Where
+from assistant.engines.base import Lexical, Where
 from assistant.index.lexical import LexicalIndex
 from assistant.index.store import Store
 from assistant.index.text import embedding_text
@@ -30,9 +30,9 @@ class LocalEngine:
             self.bm25 = store.lexical
         else:
             self.bm25 = LexicalIndex.build((embedding_text(p) for p in store.passages), lexical)
-        self._voices = Coded(store.passages.column("voice"))
-        self._documents = Coded(store.passages.column("document_id"))
-        self._speakers = Coded(speaker or "" for speaker in store.passages.column("speaker"))
+        self._voices = store.passages.coded("voice")
+        self._documents = store.passages.coded("document_id")
+        self._speakers = store.passages.coded("speaker")
 
     def mask(self, where: Where) -> np.ndarray | None:
         """The rows that pass ``where`` as a boolean mask; None when every row does."""

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.corpus.document import Passage, Voice
-from assistant.engines.base import Coded, SearchEngine, Where
+from assistant.engines.base import SearchEngine, Where
 from assistant.engines.local import LocalEngine
+from assistant.index.coded import Coded
 from assistant.index.lexical import term_set, terms
 from assistant.index.store import Store
 from assistant.index.text import embedding_text
@@ -78,14 +79,14 @@ class Ranker:
         self.encoder = encoder
         self.settings = settings
         self.engine: SearchEngine = engine if engine is not None else LocalEngine(store)
-        voices = np.array(store.passages.column("voice"))
-        self._author = voices == Voice.AUTHOR.value
+        voices = store.passages.coded("voice")
+        self._author = voices.among([Voice.AUTHOR.value])
         # boilerplate and note bodies answer only when a query asks for them by voice
         aside = frozenset({Voice.APPARATUS.value, Voice.NOTE.value})
-        present = frozenset(voices.tolist())
+        present = frozenset(voices.names.tolist())
         self._spoken = present - aside if present & aside else None  # what "any voice" lets through
-        self._documents = Coded(store.passages.column("document_id"))
-        self._speaker_of = Coded(speaker or "" for speaker in store.passages.column("speaker"))
+        self._documents = store.passages.coded("document_id")
+        self._speaker_of = store.passages.coded("speaker")
         self._names = Names(store.derived.names)
         # The same words in two documents (a duplicate file, a reprint) are shown once: ids are
         # made from a passage's words, so equal digests mean equal texts.

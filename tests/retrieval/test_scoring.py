@@ -10,6 +10,7 @@ import pytest
 
 from assistant.engines.base import Where
 from assistant.engines.local import LocalEngine, top_positive
+from assistant.index.coded import Coded
 from assistant.index.lexical import terms
 from assistant.retrieval.ranker import Query, Ranker
 from assistant.service import Assistant
@@ -102,3 +103,15 @@ def test_top_positive_finds_the_best_when_they_recur_with_a_period() -> None:
     scores[::9_300] = 10.0 + np.arange(len(scores[::9_300]))
     chosen = top_positive(scores, 200)
     np.testing.assert_array_equal(np.sort(scores[chosen]), np.sort(scores)[-200:])
+
+
+def test_coded_columns_are_numpys_unique_and_shared_by_search_and_ranking(assistant: Assistant) -> None:
+    values = [*(f"name-{i % 37}" for i in range(5_000, 0, -1)), "", "Łódź", "a"]
+    coded = Coded(values)
+    names, codes = np.unique(np.array(values, dtype=str), return_inverse=True)
+    np.testing.assert_array_equal(coded.names, names)
+    np.testing.assert_array_equal(coded.codes, codes)
+    np.testing.assert_array_equal(coded.among(["Łódź", "name-3", "absent"]), np.isin(values, ["Łódź", "name-3"]))
+    passages = assistant.store.passages
+    assert passages.coded("voice") is passages.coded("voice")  # read from SQLite once
+    assert len(passages.coded("speaker").codes) == len(passages)
