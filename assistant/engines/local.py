@@ -33,11 +33,15 @@ class LocalEngine:
         self._voices = store.passages.coded("voice")
         self._documents = store.passages.coded("document_id")
         self._speakers = store.passages.coded("speaker")
+        # The matching rows, the dense and the lexical search of one question share its filter,
+        # and most questions have the same one ("any voice"): a mask is made once, not per call.
+        self._masks = lru_cache(maxsize=8)(self._mask)
 
     def mask(self, where: Where) -> np.ndarray | None:
-        """The rows that pass ``where`` as a boolean mask; None when every row does."""
-        if where.everything:
-            return None
+        """The rows that pass ``where`` as a read-only boolean mask; None when every row does."""
+        return None if where.everything else self._masks(where)
+
+    def _mask(self, where: Where) -> np.ndarray:
         allowed = np.ones(len(self.store.passages), dtype=bool)
         for column, wanted in (
             (self._documents, where.documents),
@@ -46,6 +50,7 @@ class LocalEngine:
         ):
             if wanted is not None:
                 allowed &= column.among(wanted)
+        allowed.flags.writeable = False
         return allowed
 
     def matching(self, where: Where, limit: int) -> np.ndarray | None:

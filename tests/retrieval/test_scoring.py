@@ -85,6 +85,7 @@ def test_filters_are_applied_inside_the_search(assistant: Assistant) -> None:
     where = Where(voices=frozenset({"author"}))
     allowed = engine.mask(where)
     assert allowed is not None and 0 < allowed.sum() < len(ids)
+    assert engine.mask(Where(voices=frozenset({"author"}))) is allowed  # made once, shared by the calls
     vector = assistant.encoder.encode_query("Why did the Bolsheviks ban factions?")
     dense = engine.dense(vector, 10, where)
     assert len(dense) == 10 and allowed[dense].all()
