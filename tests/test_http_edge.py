@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from opentelemetry.trace import NoOpTracer, Tracer, TracerProvider
 from starlette.routing import Route
 
 from assistant.api import create_app
@@ -194,3 +195,33 @@ def test_serve_writes_one_json_line_per_request(assistant: Assistant, tmp_path: 
         assert path is None or line["path"] == path
         assert set(line) == {"request", "method", "path", "status", "ms"}
     assert missing.status_code == 404
+
+
+class _RecordingTracers(TracerProvider):
+    """A tracer provider as an OpenTelemetry SDK installs one globally: it notes who asks for a tracer."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def get_tracer(self, instrumenting_module_name: str, *args: object, **kwargs: object) -> Tracer:
+        self.asked.append(instrumenting_module_name)
+        return NoOpTracer()
+
+
+@pytest.mark.parametrize("app_kind", ["ours", "plain FastAPI"])
+def test_no_request_reaches_an_installed_telemetry_provider(
+    app_kind: str, assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a tracer provider installed in the process (and FastAPI told to configure exporters from
+    the environment), a plain FastAPI app traces its requests; ours traces nothing."""
+    import fastapi
+    import opentelemetry.trace
+
+    recorder = _RecordingTracers()
+    monkeypatch.setattr(opentelemetry.trace, "get_tracer_provider", lambda: recorder)
+    monkeypatch.setenv("FASTAPI_OTEL_AUTO_CONFIGURE", "true")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://192.0.2.1:4318")
+    app = create_app(assistant) if app_kind == "ours" else fastapi.FastAPI()
+    with TestClient(app) as client:
+        assert client.get("/no-such-page").status_code == 404
+    assert bool(recorder.asked) == (app_kind == "plain FastAPI"), recorder.asked

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 
 from assistant import web
 from assistant.api.docs import install_docs
@@ -16,6 +17,16 @@ from assistant.chat import Chat
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.watcher import CorpusWatcher
+
+# FastAPI's own OpenTelemetry spans, metrics and logs, all off: with an exporter installed and
+# FASTAPI_OTEL_AUTO_CONFIGURE in the environment it would send them to a collector.
+_NO_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
 
 
 def _serve(app: FastAPI, assistant: Assistant) -> None:
@@ -42,6 +53,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
         lifespan=lifespan,
         docs_url=None,  # served from local files: the default page loads Swagger UI from a CDN
         redoc_url=None,
+        telemetry=_NO_TELEMETRY,
     )
     if assistant is not None:
         _serve(app, assistant)

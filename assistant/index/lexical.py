@@ -103,6 +103,14 @@ class LexicalIndex:
         df = int(self._df[column]) if column is not None else 0
         return math.log((self._size + 1) / (df + 0.5))
 
+    def containing(self, term: str) -> np.ndarray:
+        """The rows of the passages that hold ``term`` (a stemmed term), ascending: bm25s keeps
+        each term's postings sorted by row."""
+        column = self._bm25.vocab_dict.get(term) if self._bm25 is not None else None
+        if self._bm25 is None or column is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(self._bm25.scores["indices"][self._indptr[column] : self._indptr[column + 1]])
+
     def query_weights(self, query: str) -> dict[int, float]:
         """The query as term ids and how often each is asked for: BM25 is the inner product of
         this with a passage's row of :meth:`passage_weights`."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from functools import lru_cache
@@ -126,10 +127,13 @@ def _passage(row: tuple) -> Passage:
 class Passages(Sequence[Passage]):
     """The passages by row; the most recently used are kept (answers touch a few rows repeatedly)."""
 
+    CACHED = 4096  # passages kept: a few hundred questions' answers
+
     def __init__(self, database: Database) -> None:
         self._db = database
         self._count = database.query("SELECT count(*) FROM passages")[0][0]
-        self._row = lru_cache(maxsize=4096)(self._fetch)
+        self._recent: OrderedDict[int, Passage] = OrderedDict()
+        self._recent_lock = threading.Lock()
         self._coded: dict[str, Coded] = {}
         self._coding = threading.Lock()
 
@@ -143,27 +147,41 @@ class Passages(Sequence[Passage]):
     def __getitem__(self, key: int | slice) -> Passage | list[Passage]:
         if isinstance(key, slice):
             return self.many(range(*key.indices(self._count)))
-        return self._row(key + self._count if key < 0 else key)
-
-    def _fetch(self, row: int) -> Passage:
-        found = self._db.query(f"{_PASSAGE} WHERE row = ?", (row,))
-        if not found:
-            raise IndexError(f"no passage row {row}")
-        return _passage(found[0])
+        row = key + self._count if key < 0 else key
+        if not 0 <= row < self._count:
+            raise IndexError(f"no passage row {key}")
+        return self.many([row])[0]
 
     def __iter__(self) -> Iterator[Passage]:
         for start in range(0, self._count, _CHUNK):
-            yield from self.many(range(start, min(start + _CHUNK, self._count)))
+            rows = list(range(start, min(start + _CHUNK, self._count)))
+            found = self._fetch(rows)
+            yield from (found[r] for r in rows)
 
     def many(self, rows: Iterable[int]) -> list[Passage]:
-        """The passages of ``rows``, in that order, fetched a chunk of rows per query."""
+        """The passages of ``rows``, in that order: recently used ones from memory, the others
+        fetched a chunk of rows per query and kept."""
         rows = [int(r) for r in rows]
+        with self._recent_lock:
+            found = {r: self._recent[r] for r in rows if r in self._recent}
+            for r in found:
+                self._recent.move_to_end(r)
+        fetched = self._fetch([r for r in dict.fromkeys(rows) if r not in found])
+        if fetched:
+            with self._recent_lock:
+                self._recent.update(fetched)
+                while len(self._recent) > self.CACHED:
+                    self._recent.popitem(last=False)
+            found.update(fetched)
+        return [found[r] for r in rows]
+
+    def _fetch(self, rows: Sequence[int]) -> dict[int, Passage]:
         found: dict[int, Passage] = {}
         for i in range(0, len(rows), _CHUNK):
             chunk = rows[i : i + _CHUNK]
             marks = ",".join("?" * len(chunk))
             found.update((r[0], _passage(r)) for r in self._db.query(f"{_PASSAGE} WHERE row IN ({marks})", chunk))
-        return [found[r] for r in rows]
+        return found
 
     def of_document(self, document_id: str) -> tuple[Passage, ...]:
         return tuple(

@@ -20,7 +20,6 @@ from assistant.engines.local import LocalEngine
 from assistant.index.coded import Coded
 from assistant.index.lexical import term_set, terms
 from assistant.index.store import Store
-from assistant.index.text import embedding_text
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
 from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
@@ -191,13 +190,15 @@ class Ranker:
         if query.mode is Mode.REBUTTAL:
             order = np.concatenate([order[author[order]], order[~author[order]]])
 
+        topic = self._topic(query.text)
+
         def verdict(ranked: np.ndarray) -> tuple[bool, float, float]:
             """Whether the best of ``ranked`` answers, with its confidence and topic coverage."""
             if not len(ranked):
                 return False, 0.0, 0.0
             top = int(ranked[0])
             confidence = float(max(dense[top], sentence_best[top]))
-            coverage = max(self._coverage(query.text, int(rows[i])) for i in ranked[:3])
+            coverage = max(self._coverage(topic, int(rows[i])) for i in ranked[:3])
             answered = (
                 confidence >= s.answer_threshold
                 or (coverage >= s.coverage_min and confidence >= s.covered_threshold)
@@ -211,8 +212,9 @@ class Ranker:
             order, answered = (grouped, True) if len(grouped) else (order, False)
         shown = order[query.offset : query.offset + query.k]
         passages = self.store.passages.many(int(rows[i]) for i in shown)
+        wanted = term_set(query.text)
         hits = tuple(
-            Hit(int(rows[i]), float(score[i]), self._highlight(int(rows[i]), question_vector, query.text, phrases), p)
+            Hit(int(rows[i]), float(score[i]), self._highlight(int(rows[i]), p, question_vector, wanted, phrases), p)
             for i, p in zip(shown, passages, strict=True)
         )
         return Ranking(hits=hits, answered=answered, confidence=confidence, coverage=coverage)
@@ -240,31 +242,46 @@ class Ranker:
         moved = question_vector + self.settings.feedback_weight * vectors[top].mean(axis=0)
         return moved / np.linalg.norm(moved)
 
-    def _coverage(self, question: str, row: int) -> float:
-        """The idf-weighted share of the question's topic words that a passage contains."""
-        wanted = [t for t in dict.fromkeys(terms(question)) if t not in FRAME_TERMS]
-        if not wanted:
-            return 0.0
-        idf = {t: self.store.lexical.idf(t) for t in wanted}
-        present = term_set(embedding_text(self.store.passages[row]))
-        return sum(idf[t] for t in wanted if t in present) / sum(idf.values())
+    def _topic(self, question: str) -> list[tuple[float, np.ndarray]]:
+        """The question's topic words (not the words that frame it): each one's idf, and the rows
+        of the passages that hold it, from the BM25 index (no passage is read again)."""
+        lexical = self.store.lexical
+        return [(lexical.idf(t), lexical.containing(t)) for t in dict.fromkeys(terms(question)) if t not in FRAME_TERMS]
 
-    def _highlight(self, row: int, question_vector: np.ndarray, question: str, phrases: list[str]) -> tuple[int, int]:
+    def _coverage(self, topic: list[tuple[float, np.ndarray]], row: int) -> float:
+        """The idf-weighted share of the question's topic words that a passage contains."""
+        if not topic:
+            return 0.0
+        held = sum(idf for idf, rows in topic if _holds(rows, row))
+        return held / sum(idf for idf, _ in topic)
+
+    def _highlight(
+        self, row: int, passage: Passage, question_vector: np.ndarray, wanted: frozenset[str], phrases: list[str]
+    ) -> tuple[int, int]:
         """The sentence that best answers: the quoted phrase's sentence, else the closest one."""
         lo, hi = self._sentence_bounds[row], self._sentence_bounds[row + 1]
         spans = self.store.sentences[lo:hi, 1:]
-        passage = self.store.passages[row]
-        wanted = term_set(question)
         best, best_score = 0, -np.inf
-        for i, (score, (start, end)) in enumerate(zip(self._sentence_scores(row, question_vector), spans, strict=True)):
+        scores = self._sentence_scores(row, question_vector).tolist()
+        # Word overlap adds at most 0.2: without a quoted phrase, a sentence further than that
+        # below the closest one cannot win, and its words need not be read.
+        reach = max(scores, default=0.0) - 0.2 if not phrases else -np.inf
+        for i, (score, (start, end)) in enumerate(zip(scores, spans.tolist(), strict=True)):
+            if score < reach:
+                continue
             sentence = passage.text[start - passage.start : end - passage.start]
             overlap = len(wanted & term_set(sentence)) / len(wanted) if wanted else 0.0
             bonus = 1.0 if any(fold(p) in fold(sentence) for p in phrases) else 0.0
-            total = float(score) + 0.2 * overlap + bonus
+            total = score + 0.2 * overlap + bonus
             if total > best_score:
                 best, best_score = i, total
         start, end = spans[best]
         return int(start), int(end)
+
+
+def _holds(ascending: np.ndarray, row: int) -> bool:
+    at = int(np.searchsorted(ascending, row))
+    return at < len(ascending) and int(ascending[at]) == row
 
 
 def _min_max(scores: np.ndarray) -> np.ndarray:

@@ -122,6 +122,22 @@ def test_a_loaded_index_reads_texts_and_arrays_from_disk(corpus_copy: Path, tmp_
     assert [p.id for p in store.passages[10:13]] == [p.id for p in list(store.passages)[10:13]]
 
 
+def test_passages_by_row_are_the_same_whether_remembered_or_read(
+    corpus_copy: Path, tmp_path: Path, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows asked in any order, repeated, partly remembered, and past the memory's bound."""
+    store = open_store(corpus_copy, tmp_path / "index", encoder, ChunkingSettings())
+    every = list(store.passages)  # read in chunks, never through the memory
+    monkeypatch.setattr(type(store.passages), "CACHED", 16)
+    rows = [5, 3, 5, 40, 3, *range(100, 130), 5, len(every) - 1]
+    for _ in range(2):
+        assert store.passages.many(rows) == [every[r] for r in rows]
+        assert [store.passages[r] for r in reversed(rows)] == [every[r] for r in reversed(rows)]
+    assert store.passages[-1] == every[-1]
+    with pytest.raises(IndexError):
+        store.passages[len(every)]
+
+
 def test_a_large_index_is_approximate_and_probes_just_enough_lists() -> None:
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(40, 32))
