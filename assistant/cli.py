@@ -33,6 +33,7 @@ console = Console()
 errors = Console(stderr=True)
 
 UNEXPECTED = 1
+_SWITCH_SECONDS = 0.0005  # how long a thread holds the GIL while another waits for it (Python: 0.005)
 # What to do about an error, by the type that says what went wrong; printed after its message.
 HINTS: dict[type[AssistantError], str] = {
     ModelError: "set DEBATE_MODEL to a sentence-transformers model name or folder that is installed, "
@@ -139,6 +140,9 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         errors.print(f"[yellow]warning:[/yellow] binding to {host} exposes the assistant beyond this machine")
     _log_requests()
+    # A thread back from the model waits for the GIL while another runs Python; by default it may
+    # wait 5 ms, with a core idle. Measured at 8 questions at once: about 5% more answered a second.
+    sys.setswitchinterval(_SWITCH_SECONDS)
     # uvicorn's own access lines would repeat the JSON ones, without the request id.
     uvicorn.run(create_app(_assistant()), host=host, port=port, log_level="info", access_log=False)
 

@@ -20,12 +20,14 @@ import argparse
 import http.client
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -122,13 +124,16 @@ def cold_stages() -> dict[str, float]:
 
 class Client:
     """One keep-alive connection doing as little work as a client can (the standard library's
-    http.client), so that the machine's two cores go to the server being measured."""
+    http.client), so that the machine's two cores go to the server being measured. Each answer's
+    ``Server-Timing`` stages (ms) are kept, to say where the time went."""
 
     def __init__(self, port: int) -> None:
         self._connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.answers: list[tuple[float, dict[str, float]]] = []  # round trip (s) and stages (ms)
 
     def ask(self, question: str) -> None:
         body = json.dumps({"question": question})
+        started = time.perf_counter()
         for attempt in range(2):
             try:
                 self._connection.request("POST", "/ask", body=body, headers={"content-type": "application/json"})
@@ -141,6 +146,8 @@ class Client:
         response.read()
         if response.status != 200:
             raise SystemExit(f"/ask answered {response.status}")
+        timing = re.findall(r"(\w+);dur=([\d.]+)", response.getheader("server-timing") or "")
+        self.answers.append((time.perf_counter() - started, {name: float(ms) for name, ms in timing}))
 
     def close(self) -> None:
         self._connection.close()
@@ -230,6 +237,8 @@ def main() -> None:
             times, wall = timed_requests(clients, concurrent[block::ROUNDS])
             eight += times
             eight_wall += wall
+        one_answers = client.answers[1:]  # after the warm-up question
+        eight_answers = [answer for c in clients for answer in c.answers[1:]]
         cached, _ = timed_requests([client], single)
         for done in [client, *clients]:
             done.close()
@@ -261,9 +270,32 @@ def main() -> None:
     built, bare = passages / min(build_seconds), passages / min(bare_seconds)
     row("index build (passages/s)", built, bare, f"bare served encode, best of {BUILDS}", "p/s")
     row("index build (passages/s)", built, passages / torch_seconds, "bare torch encode", "p/s")
+    print("\nWhere an /ask spends its time (medians, ms; the stages from its Server-Timing header):")
+    print(f"  {'':<44}{'concurrency 1':>14}{'concurrency 8':>15}")
+    for name, share in _shares().items():
+        print(f"  {name:<44}{share(one_answers):>14.2f}{share(eight_answers):>15.2f}")
     print("\nWhere a cold `assistant ask --local` spends its time:")
     for stage, seconds in stages.items():
         print(f"  {stage:<32}{seconds:>8.2f} s")
+
+
+def _shares() -> dict[str, Callable[[list[tuple[float, dict[str, float]]]], float]]:
+    """Each part of an answer's time (ms), from its round trip and the stages the server timed."""
+    Answers = list[tuple[float, dict[str, float]]]
+
+    def median(part: Callable[[float, dict[str, float]], float]) -> Callable[[Answers], float]:
+        return lambda answers: statistics.median(part(trip, stages) for trip, stages in answers)
+
+    return {
+        "round trip at the client": median(lambda trip, _: 1000 * trip),
+        "in the app, until the answer's headers": median(lambda _, stages: stages["app"]),
+        "  encoding the question (waits included)": median(lambda _, stages: stages["encode"]),
+        "  ranking": median(lambda _, stages: stages["rank"]),
+        "  the rest (routing, validation, chat, JSON)": median(
+            lambda _, stages: stages["app"] - stages["encode"] - stages["rank"]
+        ),
+        "outside the app (HTTP, server loop, client)": median(lambda trip, stages: 1000 * trip - stages["app"]),
+    }
 
 
 def _seconds(work: object) -> float:

@@ -184,6 +184,7 @@ def test_serve_writes_one_json_line_per_request(assistant: Assistant, tmp_path: 
                     time.sleep(0.2)
             missing = httpx.get(f"{url}/documents/no-such-document", timeout=5)
             head = httpx.head(f"{url}/", timeout=5)
+            asked = httpx.post(f"{url}/ask", json={"question": "the ban on factions"}, timeout=30)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -194,7 +195,15 @@ def test_serve_writes_one_json_line_per_request(assistant: Assistant, tmp_path: 
         assert line["method"] == method and line["status"] == response.status_code
         assert path is None or line["path"] == path
         assert set(line) == {"request", "method", "path", "status", "ms"}
+        assert re.fullmatch(r"app;dur=\d+\.\d\d", response.headers["server-timing"])
     assert missing.status_code == 404
+    # An answer says where its time went: the question's encoding, the ranking, the whole app.
+    assert asked.status_code == 200
+    timing = dict(re.findall(r"(\w+);dur=([\d.]+)", asked.headers["server-timing"]))
+    assert list(timing) == ["encode", "rank", "app"], asked.headers["server-timing"]
+    assert float(timing["encode"]) + float(timing["rank"]) <= float(timing["app"])
+    stages = by_id[asked.headers["x-request-id"]]["stages_ms"]
+    assert list(stages) == ["encode", "rank", "app"] and all(value > 0 for value in stages.values())
 
 
 class _RecordingTracers(TracerProvider):

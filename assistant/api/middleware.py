@@ -11,6 +11,8 @@ from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant.timing import record
+
 log = logging.getLogger("assistant.access")
 
 REQUEST_ID = "request_id"  # the scope key under which the access log leaves the request's id
@@ -109,8 +111,14 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
+def server_timing(stages: dict[str, float]) -> str:
+    """The ``Server-Timing`` header of a request's stages (``encode;dur=6.12, rank;dur=0.81, ...``, ms)."""
+    return ", ".join(f"{stage};dur={1000 * seconds:.2f}" for stage, seconds in stages.items())
+
+
 class AccessLog:
-    """One JSON log line per request: id, method, path, status, latency; never the question text."""
+    """One JSON log line per request: id, method, path, status, latency and the stages timed
+    within it (also sent as ``Server-Timing``); never the question text."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -121,13 +129,19 @@ class AccessLog:
             return
         scope[REQUEST_ID] = identifier = uuid.uuid4().hex[:12]
         started = time.perf_counter()
+        stages = record()
         status = 500
 
         async def tagged(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", identifier.encode())]
+                stages["app"] = time.perf_counter() - started
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", identifier.encode()),
+                    (b"server-timing", server_timing(stages).encode()),
+                ]
             await send(message)
 
         try:
@@ -139,5 +153,6 @@ class AccessLog:
                 "path": scope["path"],
                 "status": status,
                 "ms": round(1000 * (time.perf_counter() - started), 1),
+                **({"stages_ms": {k: round(1000 * v, 2) for k, v in stages.items()}} if len(stages) > 1 else {}),
             }
             log.info(json.dumps(line))

@@ -25,6 +25,7 @@ from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
 from assistant.retrieval.routing import Names
 from assistant.settings import Fusion, RankingSettings
+from assistant.timing import timed
 from embeddings.encoder import Encoder
 
 
@@ -86,7 +87,7 @@ class Ranker:
         self._spoken = present - aside if present & aside else None  # what "any voice" lets through
         self._documents = store.passages.coded("document_id")
         self._speaker_of = store.passages.coded("speaker")
-        self._names = Names(store.derived.names)
+        self.names = Names(store.derived.names)  # the service puts corrected citations in
         # The same words in two documents (a duplicate file, a reprint) are shown once: ids are
         # made from a passage's words, so equal digests mean equal texts.
         words = Coded(passage_id.split(":", 1)[-1].split("~")[0] for passage_id in store.passages.column("id"))
@@ -145,9 +146,14 @@ class Ranker:
     def rank(self, query: Query, question_vector: np.ndarray | None = None) -> Ranking:
         """The top ``query.k`` passages after ``query.offset``, and the answered verdict
         (``question_vector`` when the question was already encoded, as in batch evaluation)."""
-        s = self.settings
         if question_vector is None:
-            question_vector = self.encoder.encode_query(query.text)
+            with timed("encode"):
+                question_vector = self.encoder.encode_query(query.text)
+        with timed("rank"):
+            return self._rank(query, question_vector)
+
+    def _rank(self, query: Query, question_vector: np.ndarray) -> Ranking:
+        s = self.settings
         rows, bm25, best_bm25 = self._candidates(query, question_vector)
         vectors = self._passage_vectors[rows]
         dense = vectors @ question_vector
@@ -173,7 +179,7 @@ class Ranker:
         if intent.speaker:
             boost = s.speaker_boost * (2 if intent.wants_words else 1)
             score += boost * self._speaking(intent.speaker)[rows]
-        routed = self._names.routed(query.text) if s.route_boost else frozenset()
+        routed = self.names.routed(query.text) if s.route_boost else frozenset()
         if routed:
             score += s.route_boost * self._documents.among(routed)[rows]
         # A phrase in quotation marks is what an evidence question looks for; inside an
