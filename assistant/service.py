@@ -22,6 +22,7 @@ from assistant.index.store import Store
 from assistant.library import Job, JobKind, Library, check_file, check_text, recited
 from assistant.prompts import Prompts
 from assistant.retrieval.ranker import Query, Ranker
+from assistant.retrieval.routing import Names
 from assistant.schemas import AskRequest, DocumentPatch
 from assistant.settings import Settings
 from embeddings.encoder import Encoder
@@ -108,6 +109,7 @@ class Assistant:
         self._withdrawn: frozenset[str] = frozenset()  # removed, still in the served index until it is rebuilt
         self._withdrawing = threading.Lock()
         self._retired: Ranker | None = None
+        self._naming = threading.Lock()  # a correction and the routing names made from it, together
         self._open(self.library.sources())
         self.library.jobs.resume()
 
@@ -121,7 +123,9 @@ class Assistant:
         engine = open_engine(s, store, self._progress)
         # The engine replaced now may still be answering a question; the one before it is let go.
         retiring, self._retired = self._retired, getattr(self, "ranker", None)
-        self.ranker = Ranker(store, self.encoder, s.ranking, engine)
+        ranker = Ranker(store, self.encoder, s.ranking, engine)
+        ranker.names = self._names(store, ranker.names)
+        self.ranker = ranker
         if retiring is not None:
             retiring.engine.close()
 
@@ -286,10 +290,24 @@ class Assistant:
         changes = patch.model_dump(mode="json", exclude_unset=True)
         collections = changes.pop("collections", None)
         if changes:
-            self.library.corrections.change(document_id, changes)
+            with self._naming:
+                self.library.corrections.change(document_id, changes)
+                ranker = self.ranker
+                ranker.names = self._names(ranker.store, Names(ranker.store.derived.names))
         if collections is not None:
             self.library.catalog.file(document_id, collections, replace=True)
         return self.entry(document_id)
+
+    def _names(self, store: Store, derived: Names) -> Names:
+        """The names questions are routed by, with each corrected author and title in place of
+        what the document states, so a question naming the corrected author finds the work."""
+        citations: dict[str, tuple[str | None, str | None]] = {}
+        for document_id, correction in self.library.corrections.every().items():
+            document = store.documents.get(document_id)
+            if document is not None and (correction.author is not None or correction.title is not None):
+                meta, _ = correction.apply(document.meta, {})
+                citations[document_id] = (meta.author, meta.title)
+        return derived.renamed(citations, store.lexical.uses) if citations else derived
 
     def remove(self, document_id: str) -> Job:
         """Remove an upload, or hide a document of the corpus folder (its file stays): at once

@@ -158,6 +158,24 @@ def test_a_corrected_citation_is_in_every_passage_and_card_without_reindexing(
     assert client.patch(f"/documents/{document_id}", json={"colour": "red"}).status_code == 422
 
 
+def test_a_question_naming_a_corrected_author_leans_to_the_work(client: TestClient, uploaded: dict[str, str]) -> None:
+    """A file that names no author, or the wrong one, is put right by a correction: a question that
+    names the corrected author (possessive or not) leans to that work, as for an author the file states."""
+    document_id = uploaded["pdf"]
+
+    def first_rank(question: str) -> int:
+        passages = client.post("/ask", json={"question": question, "k": 20}).json()["passages"]
+        return next((i for i, p in enumerate(passages) if p["document_id"] == document_id), len(passages))
+
+    questions = ("What is Quarrendon’s view of the state?", "What does Quarrendon say about the state?")
+    before = [first_rank(q) for q in questions]
+    assert client.patch(f"/documents/{document_id}", json={"author": "Imogen Quarrendon"}).status_code == 200
+    after = [first_rank(q) for q in questions]
+    assert all(a < b for a, b in zip(after, before, strict=True)), (before, after)
+    assert client.patch(f"/documents/{document_id}", json={"author": None}).status_code == 200
+    assert [first_rank(q) for q in questions] == before
+
+
 def test_a_bad_upload_is_refused_with_its_reason_and_changes_nothing(
     client: TestClient, uploaded: dict[str, str], root: Path, tmp_path: Path
 ) -> None:

@@ -79,7 +79,7 @@ class DerivedBuilder:
     def add(self, document: Document) -> None:
         self._titles[document.id] = document.meta.title
         self._lower_words.update(w for w in _WORD.findall(document.text) if w.islower())
-        for key in (*_author_keys(document.meta.author), *_title_keys(document.meta.title)):
+        for key in name_keys(document.meta.author, document.meta.title):
             self._names[(key, document.id)] = None
         if document.meta.author:
             self._authors[document.meta.author] = None
@@ -101,6 +101,11 @@ class DerivedBuilder:
             for key, document_id in self._names
         )
         return Derived(tuple(self._authors), tuple(self._speakers), tuple(outline[:_OUTLINE_MAX]), self._titles, names)
+
+
+def name_keys(author: str | None, title: str | None) -> list[str]:
+    """The folded names a question may use for a document of this author and title."""
+    return [*_author_keys(author), *_title_keys(title or "")]
 
 
 def _author_keys(author: str | None) -> list[str]:

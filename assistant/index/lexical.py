@@ -103,6 +103,12 @@ class LexicalIndex:
         df = int(self._df[column]) if column is not None else 0
         return math.log((self._size + 1) / (df + 0.5))
 
+    def uses(self, word: str) -> bool:
+        """Whether the corpus has this word, in any case or inflection (a stopword always)."""
+        stems = terms(word)
+        vocabulary = self._bm25.vocab_dict if self._bm25 is not None else {}
+        return all(stem in vocabulary for stem in stems)
+
     def containing(self, term: str) -> np.ndarray:
         """The rows of the passages that hold ``term`` (a stemmed term), ascending: bm25s keeps
         each term's postings sorted by row."""

@@ -73,6 +73,11 @@ class Corrections:
     def get(self, document_id: str) -> Correction | None:
         return self._by_document.get(document_id)
 
+    def every(self) -> dict[str, Correction]:
+        """Each corrected document's correction, by document id."""
+        with self._lock:
+            return dict(self._by_document)
+
     def change(self, document_id: str, changes: Mapping[str, Any]) -> Correction:
         """Store the document's correction with ``changes`` made to it."""
         with self._lock:

@@ -8,27 +8,41 @@ the cost does not grow with the number of documents.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
-from assistant.index.derived import MAX_NAME_WORDS, NameKey
+from assistant.index.derived import MAX_NAME_WORDS, NameKey, name_keys
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 class Names:
     """The corpus's names by their folded words, for lookup by the runs of a question's words."""
 
     def __init__(self, names: Iterable[NameKey]) -> None:
+        self._names = tuple(names)
         self._by_key: dict[str, list[NameKey]] = {}
-        for name in names:
+        for name in self._names:
             self._by_key.setdefault(name.key, []).append(name)
+
+    def renamed(self, citations: Mapping[str, tuple[str | None, str | None]], is_word: Callable[[str], bool]) -> Names:
+        """These names with the documents of ``citations`` (id → author and title, as corrected)
+        named by those instead. A corrected name's word is taken for an ordinary word, asked
+        for only capitalised, when ``is_word`` says the corpus uses it (in any case)."""
+        kept = [name for name in self._names if name.document_id not in citations]
+        flags = {name.key: name.capitalised_only for name in self._names}
+        for document_id, (author, title) in citations.items():
+            for key in dict.fromkeys(name_keys(author, title)):
+                ordinary = flags.get(key, all(is_word(word) for word in key.split()))
+                kept.append(NameKey(key, document_id, ordinary))
+        return Names(kept)
 
     def routed(self, question: str) -> frozenset[str]:
         """The documents whose author or title the question names. A key that is also an ordinary
         word of the corpus (``smith``, ``prince``) counts only when the question capitalises it."""
         if not self._by_key:
             return frozenset()
-        words = _WORD.findall(question)
+        words = [_POSSESSIVE.sub("", word) for word in _WORD.findall(question)]  # Mill's book: Mill
         folded = [w.casefold() for w in words]
         routed: set[str] = set()
         for start in range(len(words)):

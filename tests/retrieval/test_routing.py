@@ -25,6 +25,18 @@ def test_names_route_by_the_corpus_metadata_and_ordinary_words_need_capitals() -
     assert names.routed("what does Mill say about custom?") == {"j"}
     assert names.routed("who owned the mill in the town?") == frozenset()
     assert names.routed("Marx, Mill and On Liberty") == {"m", "j", "l"}
+    assert names.routed("Is Marx’s view of wages in Mill's book?") == {"m", "j"}
+
+
+def test_a_corrected_name_replaces_the_stated_one_and_an_ordinary_word_needs_capitals() -> None:
+    names = Names([NameKey("marx", "m"), NameKey("karl marx", "m"), NameKey("capital", "m", capitalised_only=True)])
+    renamed = names.renamed({"m": ("Jenny Marx", "Letters")}, is_word=lambda word: word == "letters")
+    assert renamed.routed("what does Jenny Marx say?") == {"m"} and renamed.routed("and Karl Marx?") == {"m"}
+    assert renamed.routed("is it in Capital?") == frozenset()
+    assert renamed.routed("what is in Letters?") == {"m"} and renamed.routed("any letters?") == frozenset()
+    assert (
+        names.renamed({"m": (None, "Letters")}, is_word=lambda word: False).routed("what does Marx say?") == frozenset()
+    )
 
 
 def test_a_question_naming_an_author_is_answered_from_their_document(multi_assistant: Assistant) -> None:
