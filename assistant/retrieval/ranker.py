@@ -23,7 +23,7 @@ from assistant.index.store import Store
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
 from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
-from assistant.retrieval.routing import Names
+from assistant.retrieval.routing import Names, without_names
 from assistant.settings import Fusion, RankingSettings
 from assistant.timing import timed
 from embeddings.encoder import Encoder
@@ -109,16 +109,19 @@ class Ranker:
     def _speaking(self, wanted: str) -> np.ndarray:
         return self._speaker_of.among(self._speakers_like(wanted))
 
-    def _candidates(self, query: Query, question_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-        """The rows to score, their BM25 scores, and the best BM25 score among the passages that
-        may answer (read off the BM25 top rows when there are candidates)."""
+    def _candidates(
+        self, query: Query, topic: str, question_vector: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, float]:
+        """The rows to score, the BM25 scores of ``topic`` (the question without the names that
+        route it), and the best BM25 score among the passages that may answer (read off the BM25
+        top rows when there are candidates)."""
         limit, where = self.settings.candidates, self._where(query)
         rows = self.engine.matching(where, 10 * limit)
         if rows is not None:
-            bm25 = self.engine.lexical(query.text, 0, where, rows).scored
+            bm25 = self.engine.lexical(topic, 0, where, rows).scored
             return rows, bm25, float(bm25.max(initial=0.0))
         dense = self.engine.dense(question_vector, limit, where)
-        lexical = self.engine.lexical(query.text, limit, where, dense)
+        lexical = self.engine.lexical(topic, limit, where, dense)
         rows, first = np.unique(np.concatenate([lexical.rows, dense]), return_index=True)
         bm25 = np.concatenate([lexical.scores, lexical.scored])[first]
         return rows, bm25, float(lexical.scores.max(initial=0.0))
@@ -154,7 +157,9 @@ class Ranker:
 
     def _rank(self, query: Query, question_vector: np.ndarray) -> Ranking:
         s = self.settings
-        rows, bm25, best_bm25 = self._candidates(query, question_vector)
+        routed, naming = self.names.find(query.text) if s.route_boost else (frozenset(), ())
+        topic = without_names(query.text, naming)  # the words of the question that are its topic
+        rows, bm25, best_bm25 = self._candidates(query, topic, question_vector)
         vectors = self._passage_vectors[rows]
         dense = vectors @ question_vector
         sentence_best = self._best_sentences(rows, question_vector)
@@ -174,12 +179,12 @@ class Ranker:
                 score += s.passage_weight * (vectors @ moved) + s.sentence_weight * sentence_best
         intent = read_intent(query.text, self.speakers)
         author = self._author[rows]
-        if intent.wants_author or query.mode is Mode.REBUTTAL:
+        # Naming a work or its author asks for the work's own words, not an editor's introduction.
+        if intent.wants_author or routed or query.mode is Mode.REBUTTAL:
             score += np.where(author, s.voice_boost, -s.voice_boost)
         if intent.speaker:
             boost = s.speaker_boost * (2 if intent.wants_words else 1)
             score += boost * self._speaking(intent.speaker)[rows]
-        routed = self.names.routed(query.text) if s.route_boost else frozenset()
         if routed:
             score += s.route_boost * self._documents.among(routed)[rows]
         # A phrase in quotation marks is what an evidence question looks for; inside an
@@ -196,7 +201,7 @@ class Ranker:
         if query.mode is Mode.REBUTTAL:
             order = np.concatenate([order[author[order]], order[~author[order]]])
 
-        topic = self._topic(query.text)
+        topic_words = self._topic(topic)
 
         def verdict(ranked: np.ndarray) -> tuple[bool, float, float]:
             """Whether the best of ``ranked`` answers, with its confidence and topic coverage."""
@@ -204,7 +209,7 @@ class Ranker:
                 return False, 0.0, 0.0
             top = int(ranked[0])
             confidence = float(max(dense[top], sentence_best[top]))
-            coverage = max(self._coverage(topic, int(rows[i])) for i in ranked[:3])
+            coverage = max(self._coverage(topic_words, int(rows[i])) for i in ranked[:3])
             answered = (
                 confidence >= s.answer_threshold
                 or (coverage >= s.coverage_min and confidence >= s.covered_threshold)
@@ -218,7 +223,7 @@ class Ranker:
             order, answered = (grouped, True) if len(grouped) else (order, False)
         shown = order[query.offset : query.offset + query.k]
         passages = self.store.passages.many(int(rows[i]) for i in shown)
-        wanted = term_set(query.text)
+        wanted = term_set(topic)
         hits = tuple(
             Hit(int(rows[i]), float(score[i]), self._highlight(int(rows[i]), p, question_vector, wanted, phrases), p)
             for i, p in zip(shown, passages, strict=True)

@@ -38,16 +38,33 @@ class Names:
         return Names(kept)
 
     def routed(self, question: str) -> frozenset[str]:
-        """The documents whose author or title the question names. A key that is also an ordinary
-        word of the corpus (``smith``, ``prince``) counts only when the question capitalises it."""
+        """The documents whose author or title the question names."""
+        return self.find(question)[0]
+
+    def find(self, question: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The documents whose author or title the question names, and the question's words that
+        name them. A key that is also an ordinary word of the corpus (``smith``, ``prince``)
+        counts only when the question capitalises it."""
         if not self._by_key:
-            return frozenset()
-        words = [_POSSESSIVE.sub("", word) for word in _WORD.findall(question)]  # Mill's book: Mill
+            return frozenset(), ()
+        found = _WORD.findall(question)
+        words = [_POSSESSIVE.sub("", word) for word in found]  # Mill's book: Mill
         folded = [w.casefold() for w in words]
         routed: set[str] = set()
+        naming: set[int] = set()
         for start in range(len(words)):
             for end in range(start + 1, min(len(words), start + MAX_NAME_WORDS) + 1):
                 for name in self._by_key.get(" ".join(folded[start:end]), ()):
                     if not name.capitalised_only or all(w[0].isupper() for w in words[start:end]):
                         routed.add(name.document_id)
-        return frozenset(routed)
+                        naming.update(range(start, end))
+        return frozenset(routed), tuple(found[i] for i in sorted(naming))
+
+
+def without_names(question: str, names: tuple[str, ...]) -> str:
+    """The question without the words that name a work or its author: they say where to look,
+    and a passage that mentions the name (an editor's preface, "Mrs. Mill") is not the answer."""
+    if not names:
+        return question
+    rest = re.sub("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names), " ", question)
+    return rest if _WORD.search(rest) else question

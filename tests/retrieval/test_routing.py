@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from assistant.index.derived import NameKey
-from assistant.retrieval.routing import Names
+from assistant.retrieval.routing import Names, without_names
 from assistant.schemas import AskRequest
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -37,6 +37,24 @@ def test_a_corrected_name_replaces_the_stated_one_and_an_ordinary_word_needs_cap
     assert (
         names.renamed({"m": (None, "Letters")}, is_word=lambda word: False).routed("what does Marx say?") == frozenset()
     )
+
+
+def test_the_words_that_name_a_work_are_found_and_left_out_of_its_topic() -> None:
+    names = Names([NameKey("mill", "j"), NameKey("on liberty", "l"), NameKey("prince", "p", capitalised_only=True)])
+    routed, naming = names.find("What is Mill's harm principle, and is it in On Liberty?")
+    assert routed == {"j", "l"} and naming == ("Mill's", "On", "Liberty")
+    assert without_names("What is Mill's harm principle, and is it in On Liberty?", naming).split() == [
+        "What", "is", "harm", "principle,", "and", "is", "it", "in", "?",
+    ]  # fmt: skip
+    assert names.find("what should a prince fear?") == (frozenset(), ())
+    assert without_names("Mill?", ("Mill",)) == "Mill?"  # nothing but the name: the name is the topic
+
+
+def test_a_question_naming_the_author_gets_the_authors_words_not_an_editors(multi_assistant: Assistant) -> None:
+    """The seed's standfirst, by its editors, names the author and sums up his claim: the author's
+    own passages come before it for a question that names him."""
+    passages = ask(multi_assistant, AskRequest(question="What is Hoskisson's central claim about 1921?", k=3)).passages
+    assert [(p.document_id, p.voice.value) for p in passages[:2]] == [(SEED_ID, "author")] * 2
 
 
 def test_a_question_naming_an_author_is_answered_from_their_document(multi_assistant: Assistant) -> None:

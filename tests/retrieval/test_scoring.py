@@ -66,7 +66,7 @@ def test_large_corpus_candidates_hold_the_whole_dense_and_bm25_top_lists(assista
     for question in QUERIES[:3]:
         vector = assistant.encoder.encode_query(question)
         bm25 = assistant.store.lexical.scores(question)
-        rows, scores, best = narrow._candidates(Query(question), vector)
+        rows, scores, best = narrow._candidates(Query(question), question, vector)
         assert best == bm25.max()
         np.testing.assert_allclose(scores, bm25[rows], rtol=1e-6)
         assert 10 <= len(rows) <= 20 < len(assistant.store.passages)
