@@ -14,6 +14,11 @@ DERIVED = "derived.json"
 _NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b|;)\s*")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# A chapter's number before its title ("XXXIII: Afterword", "Chapter 4. Wages"): no one asks for it by name.
+_NUMBERED = re.compile(
+    r"^(?:(?i:chapter|book|part|no\.?)\s+)?(?=[MDCLXVI\d])(?:M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})|\d+)"
+    r"\s*[:.—–-]\s+(?=\S)"
+)
 _MIN_KEY_LETTERS = 4
 MAX_NAME_WORDS = 6  # the longest name a question is searched for
 _SECTIONS_PER_DOCUMENT = 8
@@ -122,9 +127,11 @@ def _author_keys(author: str | None) -> list[str]:
 
 
 def _title_keys(title: str) -> list[str]:
-    """The title's main part (before a colon or bracket, without a leading article), folded, when
-    it is long enough to be asked for by name: ``On Liberty`` gives ``on liberty``."""
-    main = _LEADING_ARTICLE.sub("", re.split(r"[:;(\[]|\s[—–-]\s", title, maxsplit=1)[0].strip())
+    """The title's main part (before a colon or bracket, without a leading article or a chapter's
+    number), folded, when it is long enough to be asked for by name: ``On Liberty`` gives ``on
+    liberty``, ``XXXIII: Afterword`` gives ``afterword``."""
+    unnumbered = _NUMBERED.sub("", title.strip())
+    main = _LEADING_ARTICLE.sub("", re.split(r"[:;(\[]|\s[—–-]\s", unnumbered, maxsplit=1)[0].strip())
     words = [w.casefold() for w in _WORD.findall(main)]
     if not words or (len(words) == 1 and len(words[0]) < _MIN_KEY_LETTERS) or len(words) > MAX_NAME_WORDS:
         return []

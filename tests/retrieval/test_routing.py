@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from assistant.index.derived import NameKey
+from assistant.index.derived import NameKey, name_keys
 from assistant.retrieval.routing import Names, without_names
 from assistant.schemas import AskRequest
 from assistant.service import Assistant
@@ -37,6 +37,16 @@ def test_a_corrected_name_replaces_the_stated_one_and_an_ordinary_word_needs_cap
     assert (
         names.renamed({"m": (None, "Letters")}, is_word=lambda word: False).routed("what does Marx say?") == frozenset()
     )
+
+
+def test_a_title_is_named_by_its_main_part_without_a_chapter_number() -> None:
+    assert name_keys("Karl Marx and Friedrich Engels", "The Communist Manifesto (1848)") == [
+        "karl marx", "marx", "friedrich engels", "engels", "communist manifesto",
+    ]  # fmt: skip
+    assert name_keys(None, "XXXIII: Afterword") == ["afterword"]
+    assert name_keys(None, "Chapter 4. Wages of Labour") == ["wages of labour"]
+    assert name_keys(None, "CIVIL: the war") == ["civil"]  # letters of a numeral, not a numeral
+    assert name_keys(None, "I, Robot") == ["i robot"]
 
 
 def test_the_words_that_name_a_work_are_found_and_left_out_of_its_topic() -> None:
