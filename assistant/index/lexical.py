@@ -26,7 +26,9 @@ from assistant.settings import LexicalSettings
 
 _STEMMER = Stemmer.Stemmer("english")
 _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+# Words of two or more characters, as bm25s reads them; and whole a number that rule would cut up:
+# "2,000" (read as 2000, like "2000") or "1.5", which would otherwise be "000" or nothing.
+_TOKEN = re.compile(r"(?u)\b(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)\b(?![.,]\d)|\b\w\w+\b")
 PARAMS = "params.index.json"  # bm25s' own file names, kept so bm25s can load the folder
 FILES = (PARAMS, "vocab.index.json", "data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy")
 
@@ -34,7 +36,7 @@ FILES = (PARAMS, "vocab.index.json", "data.csc.index.npy", "indices.csc.index.np
 def terms(text: str) -> list[str]:
     """The stemmed, stop-word-free terms BM25 sees in ``text`` (bm25s' own token rule, without
     the per-call progress-bar set-up that makes its tokenizer slow for one short text)."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
+    words = [w.replace(",", "") for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
     return _STEMMER.stemWords(words)
 
 

@@ -11,7 +11,7 @@ import pytest
 from assistant.engines.base import Where
 from assistant.engines.local import LocalEngine, top_positive
 from assistant.index.coded import Coded
-from assistant.index.lexical import terms
+from assistant.index.lexical import DEFAULT_LEXICAL, LexicalIndex, terms
 from assistant.retrieval.ranker import Query, Ranker
 from assistant.service import Assistant
 
@@ -33,6 +33,16 @@ def test_scores_equal_bm25s_own(assistant: Assistant, query: str) -> None:
     assert len(ours) == len(assistant.store.passages)
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
     assert (ours > 0).any() == bool(ids)
+
+
+def test_a_number_is_matched_whole() -> None:
+    """ "2,000" is not "5,000" (both were once the term "000"), and "2,000" is "2000"."""
+    texts = ["The fee rose to 5,000 pounds.", "The fee rose to 2000 pounds.", "About 1.5 million students."]
+    lexical = LexicalIndex.build(texts, DEFAULT_LEXICAL)
+    assert terms("£2,000 and 1.5 million, in 1921") == ["2000", "1.5", "million", "1921"]
+    for question, best in (("a fee of 2,000", 1), ("a fee of 5,000", 0), ("1.5 million", 2)):
+        scores = lexical.scores(question)
+        assert int(np.argmax(scores)) == best and sorted(scores)[-2] < scores[best], (question, scores)
 
 
 def test_best_sentence_scores_are_the_same_gathered_or_in_one_pass(assistant: Assistant) -> None:
