@@ -14,7 +14,7 @@ STARTERS = "starters.toml"
 
 # Every sentence the code asks for; a prompts folder without one of them is refused at start.
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "ask": ("evidence", "rebuttal", "not_answered", "no_passages"),
+    "ask": ("evidence", "rebuttal", "not_answered", "unknown_names", "no_passages"),
     "followup": ("echo", "more", "no_more", "nothing_before"),
     "session": ("greeting",),
     "card": (

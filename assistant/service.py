@@ -180,6 +180,8 @@ class Assistant:
         ranking = self.ranker.rank(query)
         if not ranking.hits:
             message = self.prompts.say("ask", "no_passages")
+        elif not ranking.answered and ranking.unknown:
+            message = self.prompts.say("ask", "unknown_names", names="”, “".join(ranking.unknown))
         elif not ranking.answered:
             message = self.prompts.say("ask", "not_answered")
         else:

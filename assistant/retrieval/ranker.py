@@ -23,7 +23,7 @@ from assistant.index.store import Store
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
 from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
-from assistant.retrieval.routing import Names, without_names
+from assistant.retrieval.routing import Names, unknown_names, without_names
 from assistant.settings import Fusion, RankingSettings
 from assistant.timing import timed
 from embeddings.encoder import Encoder
@@ -61,6 +61,7 @@ class Ranking:
     answered: bool
     confidence: float
     coverage: float
+    unknown: tuple[str, ...] = ()  # names in the question that the corpus never uses
 
 
 class Ranker:
@@ -202,6 +203,8 @@ class Ranker:
             order = np.concatenate([order[author[order]], order[~author[order]]])
 
         topic_words = self._topic(topic)
+        # An opponent's claim may name what the sources never mention and still be answered by them.
+        unknown = unknown_names(query.text, naming, self.store.lexical.uses) if query.mode is Mode.EVIDENCE else ()
 
         def verdict(ranked: np.ndarray) -> tuple[bool, float, float]:
             """Whether the best of ``ranked`` answers, with its confidence and topic coverage."""
@@ -210,10 +213,12 @@ class Ranker:
             top = int(ranked[0])
             confidence = float(max(dense[top], sentence_best[top]))
             coverage = max(self._coverage(topic_words, int(rows[i])) for i in ranked[:3])
-            answered = (
-                confidence >= s.answer_threshold
-                or (coverage >= s.coverage_min and confidence >= s.covered_threshold)
-                or matched.get(top, 0.0) >= 2.0
+            answered = matched.get(top, 0.0) >= 2.0 or (
+                not unknown
+                and (
+                    confidence >= s.answer_threshold
+                    or (coverage >= s.coverage_min and confidence >= s.covered_threshold)
+                )
             )
             return answered, confidence, coverage
 
@@ -228,7 +233,7 @@ class Ranker:
             Hit(int(rows[i]), float(score[i]), self._highlight(int(rows[i]), p, question_vector, wanted, phrases), p)
             for i, p in zip(shown, passages, strict=True)
         )
-        return Ranking(hits=hits, answered=answered, confidence=confidence, coverage=coverage)
+        return Ranking(hits=hits, answered=answered, confidence=confidence, coverage=coverage, unknown=unknown)
 
     def _by_document(
         self, order: np.ndarray, rows: np.ndarray, per_document: int, answers: Callable[[np.ndarray], bool]

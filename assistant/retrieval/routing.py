@@ -68,3 +68,22 @@ def without_names(question: str, names: tuple[str, ...]) -> str:
         return question
     rest = re.sub("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names), " ", question)
     return rest if _WORD.search(rest) else question
+
+
+def unknown_names(question: str, naming: tuple[str, ...], uses: Callable[[str], bool]) -> tuple[str, ...]:
+    """The names in the question that the corpus never uses (``uses`` says whether it uses a
+    word): runs of capitalised words, other than those in ``naming`` (a work's author or title,
+    known from its metadata). A question about someone or something the sources never mention
+    is not answered by them."""
+    named = {word.casefold() for word in naming}
+    runs: list[list[str]] = []
+    at = -1
+    for match in _WORD.finditer(question):
+        word = _POSSESSIVE.sub("", match.group())
+        if word[0].isupper() and word.casefold() not in named and not uses(word):
+            if runs and question[at : match.start()].isspace():
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+            at = match.start() + len(word)
+    return tuple(" ".join(run) for run in runs)

@@ -82,20 +82,23 @@ def test_rebuttal_mode_answers_in_the_authors_voice_first(assistant: Assistant) 
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "unknown"),
     [
-        "what is the capital of France?",
-        "best pizza in Naples",
-        "How do I change a flat tyre?",
-        "tips for a job interview",
+        ("what is the capital of France?", None),
+        ("best pizza in Naples", "Naples"),
+        ("How do I change a flat tyre?", None),
+        ("tips for a job interview", None),
+        ("Did Rosa Luxemburg warn Lenin about Brexit?", "Rosa Luxemburg”, “Brexit"),
     ],
 )
 def test_off_topic_questions_are_not_answered_but_nearest_passages_are_listed(
-    assistant: Assistant, question: str
+    assistant: Assistant, question: str, unknown: str | None
 ) -> None:
+    """A question about someone or something the article never mentions says so, by name."""
     response = ask(assistant, question)
     assert response.answered is False
-    assert response.message == assistant.prompts.say("ask", "not_answered")
+    expected = ("unknown_names", {"names": unknown}) if unknown else ("not_answered", {})
+    assert response.message == assistant.prompts.say("ask", expected[0], **expected[1])
     assert len(response.passages) == 5
 
 
