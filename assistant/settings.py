@@ -106,6 +106,9 @@ class RankingSettings:
     route_boost: Annotated[
         float, Field(ge=0, description="Bonus for the passages of a work whose author or title the question names.")
     ] = 0.2
+    proximity_boost: Annotated[
+        float, Field(ge=0, description="Bonus for a top passage holding the question's topic words side by side.")
+    ] = 0.2
     answer_threshold: Annotated[
         float, Field(description="A best-passage cosine from here up counts as an answer (calibrated).")
     ] = 0.45

@@ -99,6 +99,8 @@ def configurations(full: RankingSettings) -> dict[str, Configuration]:
         voice_boost=0.0,
         speaker_boost=0.0,
         phrase_boost=0.0,
+        route_boost=0.0,
+        proximity_boost=0.0,
         sentence_weight=0.0,
         passage_weight=1.0,
         feedback_weight=0.0,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -20,6 +22,7 @@ from assistant.engines.local import LocalEngine
 from assistant.index.coded import Coded
 from assistant.index.lexical import term_set, terms
 from assistant.index.store import Store
+from assistant.index.text import embedding_text
 from assistant.retrieval.intent import FRAME_TERMS, read_intent, speaker_matches
 from assistant.retrieval.options import Mode, VoiceFilter
 from assistant.retrieval.phrases import fold, phrase_matches, quoted_phrases
@@ -97,6 +100,7 @@ class Ranker:
         self._passage_vectors = store.passage_vectors
         self._sentence_bounds = np.searchsorted(store.sentences[:, 0], np.arange(len(store.passages) + 1))
         self._sentence_counts = np.diff(self._sentence_bounds)
+        self._adjacent_terms = lru_cache(maxsize=4096)(self._read_adjacent_terms)
 
     def _where(self, query: Query) -> Where:
         """The hard filters of the query (documents, voice, speaker), for the engine to apply."""
@@ -195,6 +199,8 @@ class Ranker:
         for i, strength in matched.items():
             score[i] += s.phrase_boost * strength
 
+        if query.mode is Mode.EVIDENCE and s.proximity_boost:
+            self._add_proximity(score, rows, topic)
         order = np.argsort(-score, kind="stable")
         if self._words is not None:
             _, first = np.unique(self._words[rows[order]], return_index=True)
@@ -258,6 +264,29 @@ class Ranker:
         moved = question_vector + self.settings.feedback_weight * vectors[top].mean(axis=0)
         return moved / np.linalg.norm(moved)
 
+    def _add_proximity(self, score: np.ndarray, rows: np.ndarray, topic: str) -> None:
+        """Raise the best ``_PROXIMATE`` rows by the share of the question's adjacent topic-word
+        pairs ("ban … factions", "harm principle") that they hold side by side: BM25 and the
+        vectors miss word order. Only a row holding both words of a pair (read off the BM25
+        postings) has its words read."""
+        words = [t for t in terms(topic) if t not in FRAME_TERMS]
+        pairs = list(dict.fromkeys(pairwise(words)))
+        if not pairs:
+            return
+        lexical = self.store.lexical
+        postings = {word: lexical.containing(word) for word in words}
+        for i in np.argsort(-score)[:_PROXIMATE].tolist():
+            row = int(rows[i])
+            held = [pair for pair in pairs if _holds(postings[pair[0]], row) and _holds(postings[pair[1]], row)]
+            if held:
+                adjacent = self._adjacent_terms(row)
+                score[i] += self.settings.proximity_boost * sum(pair in adjacent for pair in held) / len(pairs)
+
+    def _read_adjacent_terms(self, row: int) -> frozenset[tuple[str, str]]:
+        """The pairs of terms side by side in a passage (stop words skipped, as BM25 reads it)."""
+        words = terms(embedding_text(self.store.passages[row]))
+        return frozenset(pairwise(words))
+
     def _topic(self, question: str) -> list[tuple[float, np.ndarray]]:
         """The question's topic words (not the words that frame it): each one's idf, and the rows
         of the passages that hold it, from the BM25 index (no passage is read again)."""
@@ -293,6 +322,9 @@ class Ranker:
                 best, best_score = i, total
         start, end = spans[best]
         return int(start), int(end)
+
+
+_PROXIMATE = 10  # the top rows whose word order is read
 
 
 def _holds(ascending: np.ndarray, row: int) -> bool:

@@ -4,6 +4,7 @@ gathered or in one pass, and the top-k selection that reads a threshold off a sa
 from __future__ import annotations
 
 import dataclasses
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from assistant.engines.base import Where
 from assistant.engines.local import LocalEngine, top_positive
 from assistant.index.coded import Coded
 from assistant.index.lexical import DEFAULT_LEXICAL, LexicalIndex, terms
+from assistant.index.text import embedding_text
 from assistant.retrieval.ranker import Query, Ranker
 from assistant.service import Assistant
 
@@ -126,3 +128,26 @@ def test_coded_columns_are_numpys_unique_and_shared_by_search_and_ranking(assist
     passages = assistant.store.passages
     assert passages.coded("voice") is passages.coded("voice")  # read from SQLite once
     assert len(passages.coded("speaker").codes) == len(passages)
+
+
+def test_top_passages_holding_the_questions_words_side_by_side_gain_the_proximity_bonus(
+    assistant: Assistant,
+) -> None:
+    """ "ban … factions" side by side (stop words skipped) in a top passage adds its share of the
+    question's word pairs; word order is read for the top rows only, and nothing else moves."""
+    question = "Why did the party ban factions?"
+    settings = assistant.ranker.settings
+    plain = Ranker(assistant.store, assistant.encoder, dataclasses.replace(settings, proximity_boost=0.0))
+    near = Ranker(assistant.store, assistant.encoder, dataclasses.replace(settings, proximity_boost=0.2))
+    before = {h.row: h.score for h in plain.rank(Query(question, k=50)).hits}
+    after = {h.row: h.score for h in near.rank(Query(question, k=50)).hits}
+    pairs = [("parti", "ban"), ("ban", "faction")]
+    gained = 0
+    for row in before.keys() & after.keys():
+        words = terms(embedding_text(assistant.store.passages[row]))
+        held = sum(pair in set(pairwise(words)) for pair in pairs)
+        gain = after[row] - before[row]
+        assert gain == pytest.approx(0.2 * held / 2, abs=1e-9) or (held and gain == 0), (row, held, gain)
+        gained += after[row] > before[row]
+    assert 1 <= gained <= 10
+    assert near.rank(Query(question, k=1)).hits[0].row in {r for r in after if after[r] > before.get(r, after[r])}
