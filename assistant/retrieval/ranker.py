@@ -308,23 +308,24 @@ class Ranker:
         spans = self.store.sentences[lo:hi, 1:]
         best, best_score = 0, -np.inf
         scores = self._sentence_scores(row, question_vector).tolist()
-        # Word overlap adds at most 0.2: without a quoted phrase, a sentence further than that
+        # Word overlap adds at most _OVERLAP: without a quoted phrase, a sentence further than that
         # below the closest one cannot win, and its words need not be read.
-        reach = max(scores, default=0.0) - 0.2 if not phrases else -np.inf
+        reach = max(scores, default=0.0) - _OVERLAP if not phrases else -np.inf
         for i, (score, (start, end)) in enumerate(zip(scores, spans.tolist(), strict=True)):
             if score < reach:
                 continue
             sentence = passage.text[start - passage.start : end - passage.start]
             overlap = len(wanted & term_set(sentence)) / len(wanted) if wanted else 0.0
             bonus = 1.0 if any(fold(p) in fold(sentence) for p in phrases) else 0.0
-            total = score + 0.2 * overlap + bonus
+            total = score + _OVERLAP * overlap + bonus
             if total > best_score:
                 best, best_score = i, total
         start, end = spans[best]
         return int(start), int(end)
 
 
-_PROXIMATE = 10  # the top rows whose word order is read
+_PROXIMATE = 5  # the top rows whose word order is read: mostly the rows an answer shows anyway
+_OVERLAP = 0.2  # what the question's words in a sentence add to its cosine, at most, for the key sentence
 
 
 def _holds(ascending: np.ndarray, row: int) -> bool:
