@@ -121,7 +121,7 @@ class RebutRequest(BaseModel):
 
     claims: list[Claim] = Field(min_length=1, max_length=MAX_CLAIMS, description="One claim per item, in order.")
     k: int = Field(3, ge=1, le=MAX_K, description="Passages per claim.")
-    collection: str | None = Field(None, min_length=1, max_length=200, description="Only this collection.")
+    collection: CollectionName | None = Field(None, description="Only the documents of this collection.")
     documents: list[str] | None = Field(None, max_length=1000, description="Only these document ids.")
 
 

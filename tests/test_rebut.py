@@ -86,6 +86,7 @@ def test_documents_filter_every_claim(multi_client: TestClient, prompts: Prompts
         ({"claims": ["a claim"], "mode": "evidence"}, "mode"),
         ({"claims": ["a claim"], "documents": "red-jacobins"}, "documents"),
         ({"claims": ["a claim"], "collection": ""}, "collection"),
+        ({"claims": ["a claim"], "collection": "\r"}, "collection"),  # as /ask refuses it, not a 500
     ],
 )
 def test_bad_cases_get_a_clear_4xx(client: TestClient, body: dict, fragment: str) -> None:
