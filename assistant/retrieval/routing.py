@@ -37,10 +37,6 @@ class Names:
                 kept.append(NameKey(key, document_id, ordinary))
         return Names(kept)
 
-    def routed(self, question: str) -> frozenset[str]:
-        """The documents whose author or title the question names."""
-        return self.find(question)[0]
-
     def find(self, question: str) -> tuple[frozenset[str], tuple[str, ...]]:
         """The documents whose author or title the question names, and the question's words that
         name them. A key that is also an ordinary word of the corpus (``smith``, ``prince``)

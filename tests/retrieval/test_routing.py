@@ -18,25 +18,28 @@ GOLDMAN = "goldman-1924-my-disillusionment-in-russia-afterword"
 MANIFESTO = "marx-engels-1848-communist-manifesto"
 
 
+def routed(names: Names, question: str) -> frozenset[str]:
+    return names.find(question)[0]
+
+
 def test_names_route_by_the_corpus_metadata_and_ordinary_words_need_capitals() -> None:
     names = Names([NameKey("marx", "m"), NameKey("on liberty", "l"), NameKey("mill", "j", capitalised_only=True)])
-    assert names.routed("what does Marx say about wages?") == {"m"}
-    assert names.routed("is free speech defended in on liberty?") == {"l"}
-    assert names.routed("what does Mill say about custom?") == {"j"}
-    assert names.routed("who owned the mill in the town?") == frozenset()
-    assert names.routed("Marx, Mill and On Liberty") == {"m", "j", "l"}
-    assert names.routed("Is Marx’s view of wages in Mill's book?") == {"m", "j"}
+    assert routed(names, "what does Marx say about wages?") == {"m"}
+    assert routed(names, "is free speech defended in on liberty?") == {"l"}
+    assert routed(names, "what does Mill say about custom?") == {"j"}
+    assert routed(names, "who owned the mill in the town?") == frozenset()
+    assert routed(names, "Marx, Mill and On Liberty") == {"m", "j", "l"}
+    assert routed(names, "Is Marx’s view of wages in Mill's book?") == {"m", "j"}
 
 
 def test_a_corrected_name_replaces_the_stated_one_and_an_ordinary_word_needs_capitals() -> None:
     names = Names([NameKey("marx", "m"), NameKey("karl marx", "m"), NameKey("capital", "m", capitalised_only=True)])
     renamed = names.renamed({"m": ("Jenny Marx", "Letters")}, is_word=lambda word: word == "letters")
-    assert renamed.routed("what does Jenny Marx say?") == {"m"} and renamed.routed("and Karl Marx?") == {"m"}
-    assert renamed.routed("is it in Capital?") == frozenset()
-    assert renamed.routed("what is in Letters?") == {"m"} and renamed.routed("any letters?") == frozenset()
-    assert (
-        names.renamed({"m": (None, "Letters")}, is_word=lambda word: False).routed("what does Marx say?") == frozenset()
-    )
+    assert routed(renamed, "what does Jenny Marx say?") == {"m"} and routed(renamed, "and Karl Marx?") == {"m"}
+    assert routed(renamed, "is it in Capital?") == frozenset()
+    assert routed(renamed, "what is in Letters?") == {"m"} and routed(renamed, "any letters?") == frozenset()
+    untitled = names.renamed({"m": (None, "Letters")}, is_word=lambda word: False)
+    assert routed(untitled, "what does Marx say?") == frozenset()
 
 
 def test_a_title_is_named_by_its_main_part_without_a_chapter_number() -> None:
