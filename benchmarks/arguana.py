@@ -1,8 +1,11 @@
 """BEIR ArguAna through the real ranker in rebuttal mode: find each argument's counter-argument.
 
 Each of the corpus's 8,674 arguments becomes a one-passage document (its title as section);
-every test query (1,406) is asked in rebuttal mode and its own id is dropped from the results,
-as BEIR and MTEB do. Embeddings are cached under ``benchmarks/.cache`` between runs. Passages
+every test query (1,406) is asked in rebuttal mode over the corpus without its own argument. BEIR
+and MTEB drop the query's own id from the results instead, which is the same for a system that
+scores each passage alone; for one that scales its scores to the candidates' range (as rebuttal
+mode does) the query's own argument would still set that range, and a claim a user brings is
+not among their sources. Embeddings are cached under ``benchmarks/.cache`` between runs. Passages
 are scored as one sentence each (rebuttal scoring does not use sentence scores).
 """
 
@@ -97,6 +100,7 @@ def run_arguana(
     ids = sorted(qrels)
     texts = [queries[q] for q in ids]
     question_vectors = cached_vectors("queries", texts, encoder)
+    everything = frozenset(doc["_id"] for doc in corpus)
     results = {}
     for name, (settings, lexical) in configurations.items():
         wide = replace(settings, candidates=max(settings.candidates, 200))
@@ -105,8 +109,9 @@ def run_arguana(
         ranker = Ranker(store, encoder, wide, engine)
         ndcg, recall = [], []
         for query_id, text, vector in tqdm(list(zip(ids, texts, question_vectors, strict=True)), desc=name):
-            ranking = ranker.rank(Query(text, k=101, mode=Mode.REBUTTAL), vector)
-            ranked = [store.passages[h.row].id for h in ranking.hits if store.passages[h.row].id != query_id][:100]
+            others = everything - {query_id}
+            ranking = ranker.rank(Query(text, k=100, mode=Mode.REBUTTAL, documents=others), vector)
+            ranked = [store.passages[h.row].id for h in ranking.hits]
             relevant = qrels[query_id]
             ndcg.append(ndcg_at_10(ranked, relevant))
             positive = {d for d, g in relevant.items() if g > 0}

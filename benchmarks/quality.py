@@ -276,7 +276,7 @@ def main() -> None:
         rankings = {name: (c.ranking, c.lexical) for name, c in configurations(assistant.settings.ranking).items()}
         rankings |= {name: rankings[FULL] for name in ENGINES}
         print_table(
-            "BEIR ArguAna, rebuttal mode, all test queries (own id dropped)",
+            "BEIR ArguAna, rebuttal mode, all test queries (each over the corpus without its own argument)",
             run_arguana(assistant.encoder, rankings, ENGINES),
         )
     print(f"\n{time.perf_counter() - started:.0f} s")
