@@ -24,7 +24,9 @@ import numpy as np
 from embeddings.errors import IndexCorrupt
 from embeddings.identity import Identity
 
-FORMAT_VERSION = 7  # 6: a chapter number is not a name to route by; 7: numbers read whole by BM25
+# 6: a chapter number is not a name to route by; 7: numbers read whole by BM25; 8: a label line
+# joins the paragraph it labels
+FORMAT_VERSION = 8
 MANIFEST = "manifest.json"
 EXACT_LIMIT = 50_000  # rows up to which exact search is fast enough on one CPU
 RECALL_TARGET = 0.95  # recall@10 against exact search that the probe count is chosen for

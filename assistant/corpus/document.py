@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+CELL_SEPARATOR = " | "  # how a reader joins a table row's cells into one block
+
 
 class BlockKind(StrEnum):
     """What a block of a document is, as far as its format (or structure analysis) tells."""

@@ -9,13 +9,18 @@ from __future__ import annotations
 import hashlib
 import re
 
-from assistant.corpus.document import BlockKind, Metadata, NoteMark, Paragraph, Passage, Voice
+from assistant.corpus.document import CELL_SEPARATOR, BlockKind, Metadata, NoteMark, Paragraph, Passage, Voice
 from assistant.corpus.structure import sentence_spans
 from assistant.settings import ChunkingSettings
 
 __all__ = ["ChunkingSettings", "citation", "cut_passages", "passage_id"]
 
 _CLAUSE_END = re.compile(r"[;:,—–)]\s+|\s+")
+# How a sentence or a clause ends: a lone line ending otherwise labels what follows it.
+_ENDS_CLAUSE = re.compile(r"[.!?…:;,\"”’)\]]\s*$")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"”’)\]]*\s*$")
+_MAX_LABEL_CHARS = 100
+_MAX_LABEL_LINES = 2
 _SPACE = re.compile(r"\s+")
 
 
@@ -51,15 +56,53 @@ def _joins_quotation(lead_in: Paragraph, para: Paragraph, text: str, settings: C
     return length <= settings.max_lead_in_chars and length + para.end - para.start <= settings.max_chars
 
 
+def _is_label(para: Paragraph, text: str) -> bool:
+    """A lone short line of the author's that ends no sentence or clause: a margin note
+    ("Memory", "The Use Of Speech"), a pseudo-heading in body style. It says what the paragraph
+    after it is about and answers nothing on its own."""
+    span = text[para.start : para.end].strip()
+    return (
+        para.kind is BlockKind.PARAGRAPH
+        and para.voice is Voice.AUTHOR
+        and len(span) <= _MAX_LABEL_CHARS
+        and "\n" not in span
+        and ": " not in span  # "Source: …", "Figure 1: …": a caption, not a label
+        and CELL_SEPARATOR not in span  # a table's row
+        and not _ENDS_CLAUSE.search(span)
+    )
+
+
+def _labelled(labels: list[Paragraph], para: Paragraph, text: str) -> bool:
+    """One or two labels join the prose paragraph of their section and voice that follows them;
+    a longer run of such lines is a table's rows or a list, and stays apart."""
+    return (
+        0 < len(labels) <= _MAX_LABEL_LINES
+        and para.kind is BlockKind.PARAGRAPH
+        and (para.section, para.voice) == (labels[-1].section, labels[-1].voice)
+        and _ENDS_SENTENCE.search(text[para.start : para.end]) is not None
+    )
+
+
 def _groups(paragraphs: tuple[Paragraph, ...], text: str, settings: ChunkingSettings) -> list[list[Paragraph]]:
-    """Paragraph runs that form one passage: a lead-in with the quotation it introduces."""
+    """Paragraph runs that form one passage: a lead-in with the quotation it introduces, labels
+    with the paragraph they label."""
     groups: list[list[Paragraph]] = []
+    labels: list[Paragraph] = []  # the labels just before ``para``, each a group of its own so far
     for para in paragraphs:
         last = groups[-1] if groups else None
         if last is not None and len(last) == 1 and _joins_quotation(last[0], para, text, settings):
             last.append(para)
+        elif _labelled(labels, para, text):
+            del groups[-len(labels) :]
+            groups.append([*labels, para])
         else:
             groups.append([para])
+        if not (_is_label(para, text) and len(groups[-1]) == 1):
+            labels = []
+        elif labels and (para.section, para.voice) == (labels[-1].section, labels[-1].voice):
+            labels = [*labels, para]
+        else:
+            labels = [para]
     return groups
 
 
@@ -112,7 +155,8 @@ def cut_passages(
     for group in _groups(paragraphs, text, settings):
         first, last = group[0], group[-1]
         voiced = last if last.voice is Voice.QUOTED else first
-        for start, end in _pieces(text, first.start, last.end, settings.max_chars, keep_whole=len(group) > 1):
+        quotation = len(group) > 1 and last.voice is Voice.QUOTED
+        for start, end in _pieces(text, first.start, last.end, settings.max_chars, keep_whole=quotation):
             span = text[start:end]
             base = passage_id(document_id, span, 1)
             seen[base] = seen.get(base, 0) + 1

@@ -83,7 +83,10 @@ def test_pseudo_headings_in_a_document_with_heading_styles_are_not_sections(asse
     titles = [s.title for s in assessment.sections]
     for label in ("Gender identity", "Religion or other belief", "Sexual orientation", "Region"):
         assert label not in titles
-        assert any(p.text.strip() == label and p.voice is Voice.AUTHOR for p in assessment.passages)
+        # the label opens the paragraph it labels, in the author's voice, and is no passage alone
+        labelled = [p for p in assessment.passages if p.text.startswith(label + "\n")]
+        assert labelled and all(p.voice is Voice.AUTHOR and len(p.text) > 2 * len(label) for p in labelled)
+        assert not any(p.text.strip() == label for p in assessment.passages)
     # "Sex" and "Age" are real Heading 4s twice each, and bold Normal paragraphs once
     assert titles.count("Sex") == 2 and titles.count("Age") == 2
     assert not any(t.startswith("Table ") for t in titles)

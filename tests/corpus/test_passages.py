@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus.document import Document, Voice
+from assistant.corpus.document import BlockKind, Document, Metadata, Paragraph, Voice
 from assistant.corpus.library import load_corpus
-from assistant.corpus.passages import ChunkingSettings
+from assistant.corpus.passages import ChunkingSettings, cut_passages
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +61,41 @@ def test_citation_names_author_title_section_and_paragraph(documents: list[Docum
     assert passage.citation.startswith("Mark Hoskisson, “The Red Jacobins")
     assert "Permanent Revolution, 2010" in passage.citation
     assert "Trotskyist practice" in passage.citation and f"¶{passage.paragraph}" in passage.citation
+
+
+def _cut(blocks: list[str], sections: list[str] | None = None) -> list[str]:
+    """The passages' texts when ``blocks`` are the author's paragraphs, in order, one section each
+    as ``sections`` says (one section for all by default)."""
+    text, paragraphs = "", []
+    for number, (block, section) in enumerate(zip(blocks, sections or ["S"] * len(blocks), strict=True), 1):
+        start = len(text)
+        text += block + "\n\n"
+        paragraphs.append(Paragraph(BlockKind.PARAGRAPH, start, start + len(block), number, section, Voice.AUTHOR))
+    passages = cut_passages("d", text, Metadata(title="T"), tuple(paragraphs), ChunkingSettings())
+    assert all(p.text == text[p.start : p.end] for p in passages)
+    return [p.text for p in passages]
+
+
+PROSE = "The sense of a thing remains after the thing is gone. Such decaying sense is imagination."
+
+
+def test_a_label_line_opens_the_paragraph_it_labels() -> None:
+    assert _cut(["Memory", PROSE]) == [f"Memory\n\n{PROSE}"]
+    # a label of two lines, as a margin note that wraps
+    assert _cut(["Hurt To Revolted Subjects Is Done By Right Of War, Not", "By Way Of Punishment", PROSE]) == [
+        f"Hurt To Revolted Subjects Is Done By Right Of War, Not\n\nBy Way Of Punishment\n\n{PROSE}"
+    ]
+
+
+def test_short_lines_that_are_no_labels_stay_passages_of_their_own() -> None:
+    rows = ["Mode | Fee", "Full-time | £9,535", "Part-time | £7,145"]
+    assert _cut([*rows, PROSE]) == [*rows, PROSE]  # a table's rows
+    listed = ["First things", "Second things", "Third things"]
+    assert _cut([*listed, PROSE]) == [*listed, PROSE]  # more lines than a label has: a list
+    assert _cut(["Source: Office for Numbers", PROSE]) == ["Source: Office for Numbers", PROSE]  # a caption
+    assert _cut(["Thirdly, what is a Christian Common-Wealth.", PROSE]) == [
+        "Thirdly, what is a Christian Common-Wealth.",
+        PROSE,
+    ]  # a sentence
+    assert _cut(["Memory", "To which I answer:"]) == ["Memory", "To which I answer:"]  # no prose follows
+    assert _cut(["Memory", PROSE], ["S", "T"]) == ["Memory", PROSE]  # another section follows

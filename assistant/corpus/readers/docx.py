@@ -25,7 +25,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
-from assistant.corpus.document import BlockKind, Extracted
+from assistant.corpus.document import CELL_SEPARATOR, BlockKind, Extracted
 from assistant.corpus.readers.builder import TextBuilder, note_token, strip_tokens
 from assistant.errors import CorpusError
 
@@ -496,7 +496,7 @@ class _Reader:
         return BlockKind.PARAGRAPH
 
     def _table(self, table: etree._Element, contents: bool) -> Iterator[_Piece]:
-        """Each row one block, its cells joined by " | ": a row reads as one statement (a label and
+        """Each row one block, its cells joined by ``CELL_SEPARATOR``: a row reads as one statement (a label and
         its values), where a lone cell ("£9,535") means nothing when it is retrieved on its own."""
         for row in table.findall(qn("w:tr")):
             cells, notes = [], []
@@ -507,7 +507,7 @@ class _Reader:
                 if text:
                     cells.append(text)
             kind = BlockKind.APPARATUS if contents else BlockKind.PARAGRAPH
-            yield _Piece(kind, " | ".join(cells), notes=notes)
+            yield _Piece(kind, CELL_SEPARATOR.join(cells), notes=notes)
 
 
 def _looks_like_heading(plain: str) -> bool:
