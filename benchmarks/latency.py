@@ -5,8 +5,10 @@ backend), and the bare runtime of the backend the settings serve. The server is 
 127.0.0.1 as a separate process over a prebuilt index; a bounded number of distinct questions is
 sent at concurrency 1 and 8, then the same questions again (served from the query cache). This
 machine's speed drifts, so measurements are interleaved: blocks of both floors, concurrency-1
-requests and concurrency-8 requests alternate. The cold paths (``assistant ask --local`` with no
-server, a second ``scripts/start`` on a built index until ``/health`` answers) are measured beside
+requests and concurrency-8 requests alternate. The served backend is also timed from as many
+threads as there are cores: what it gains from them caps what concurrent requests can. The cold
+paths (``assistant ask --local`` with no server, a second ``scripts/start`` on a built index
+until ``/health`` answers) are measured beside
 ``python -c "import sentence_transformers"``, and the first is profiled stage by stage; index
 build throughput compares a build from scratch (a loaded encoder that remembers no vectors) with
 the served backend encoding the same texts, the two alternating, best of each.
@@ -189,6 +191,17 @@ def query_floor(runtime: Runtime, questions: list[str]) -> list[float]:
     return [_seconds(lambda q=q: runtime.encode([q], 1)) for q in questions]
 
 
+def parallel_floor(runtime: Runtime, questions: list[str], threads: int) -> float:
+    """Seconds for ``threads`` threads to encode ``questions`` between them, one question a model
+    call, as the served backend runs calls at once: all the cores give the model alone, and so
+    the ceiling of concurrent clients, whose requests add their own work to it."""
+    chunks = [questions[i::threads] for i in range(threads)]
+    with ThreadPoolExecutor(threads) as pool:
+        started = time.perf_counter()
+        list(pool.map(lambda chunk: [runtime.encode([q], 1) for q in chunk], chunks))
+        return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=60, help="distinct questions per measurement")
@@ -227,10 +240,13 @@ def main() -> None:
         for warming in [client, *clients]:
             warming.ask("warm-up question about the party")
         torch_floor, floor, one, eight, eight_wall = [], [], [], [], 0.0
+        serial_wall, parallel_wall, cores = 0.0, 0.0, os.cpu_count() or 1
         for block in range(ROUNDS):
             questions = single[block::ROUNDS]
             torch_floor += query_floor(torch, questions)
             floor += query_floor(served.runtime, questions)
+            serial_wall += sum(query_floor(served.runtime, concurrent[block::ROUNDS]))
+            parallel_wall += parallel_floor(served.runtime, concurrent[block::ROUNDS], cores)
             time.sleep(0.2)  # let the models' idle worker threads stop spinning before the next block
             one += [_seconds(lambda q=q: client.ask(q)) for q in questions]
             time.sleep(0.2)
@@ -263,6 +279,8 @@ def main() -> None:
     row("p50 /ask, concurrency 8", 1000 * percentile(eight, 50), 1000 * floor_p50, "bare served encode p50", "ms")
     row("p99 /ask, concurrency 8", 1000 * percentile(eight, 99), 1000 * floor_p50, "bare served encode p50", "ms")
     row("throughput, concurrency 8", len(concurrent) / eight_wall, len(one) / sum(one), "concurrency 1", "req/s")
+    bare_one, bare_all = len(concurrent) / serial_wall, len(concurrent) / parallel_wall
+    row(f"bare served encode, {cores} threads", bare_all, bare_one, "one thread: caps the gain of concurrency", "q/s")
     row("p50 /ask, repeated question", 1000 * percentile(cached, 50), 1000 * floor_p50, "bare served encode p50", "ms")
     row("cold start: assistant ask --local", cold_ask, cold_import, "import sentence_transformers", "s")
     row("second scripts/start to /health", second_start, cold_import, "import sentence_transformers", "s")
