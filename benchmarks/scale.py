@@ -38,6 +38,7 @@ from assistant.index.text import embedding_text
 from assistant.retrieval.ranker import Query, Ranker
 from assistant.service import Assistant
 from assistant.settings import Engine, Settings
+from assistant.timing import record
 from benchmarks.arguana import cached_vectors
 from benchmarks.arguana import load as load_arguana
 from benchmarks.quality import CACHE, load_questions
@@ -130,12 +131,16 @@ def open_corpus(folder: Path, engine: str, warm_questions: list[str], warm_vecto
         ranker.rank(Query(question), vector)
 
 
-def answer(questions: list[str], question_vectors: np.ndarray) -> tuple[list[float], list[list[int]]]:
-    """Seconds to rank each question and the rows of its top ten, checking that every passage
+def answer(
+    questions: list[str], question_vectors: np.ndarray
+) -> tuple[list[float], list[list[int]], list[dict[str, float]]]:
+    """Seconds to rank each question, the rows of its top ten and the ranking's stages (the
+    search for candidates, the reading of the passages shown), checking that every passage
     returned is verbatim."""
     store, ranker = _served["store"], _served["ranker"]
-    latencies, tops = [], []
+    latencies, tops, stages = [], [], []
     for question, vector in zip(questions, question_vectors, strict=True):
+        stages.append(record())
         begun = time.perf_counter()
         hits = ranker.rank(Query(question, k=10), vector).hits
         latencies.append(time.perf_counter() - begun)
@@ -209,12 +214,14 @@ def main() -> None:
             servers[size, engine].submit(int).result()
         latencies: dict[tuple[int, str], list[float]] = {run: [] for run in runs}
         tops: dict[tuple[int, str], list[list[int]]] = {run: [] for run in runs}
+        stages: dict[tuple[int, str], list[dict[str, float]]] = {run: [] for run in runs}
         for at in range(0, args.queries, BLOCK):  # runs take turns, so the machine's drift falls on all alike
             block = slice(at, min(args.queries, at + BLOCK))
             for run, server in servers.items():
-                took, top = server.submit(answer, questions[block], vectors[block]).result()
+                took, top, timed = server.submit(answer, questions[block], vectors[block]).result()
                 latencies[run] += took
                 tops[run] += top
+                stages[run] += timed
         served = {run: server.submit(describe, vectors[measured]).result() for run, server in servers.items()}
 
     print(f"\nReal passages: {real} (ArguAna arguments and the seed article); each corpus passage joins two of them.")
@@ -238,6 +245,14 @@ def main() -> None:
             f"{disk[size] + s['engine_disk']:>9.0f}{s['open']:>8.1f}{s['rss']:>9.0f}{s['heap']:>9.0f}{p50:>9.1f}"
             f"{p99:>9.1f}{s['recall']:>11.3f}{dense:>15.3f}{ranked:>16.3f}{p50 / smallest[engine]:>15.2f}×"
         )
+    print("\nWhere a ranking spends its time (medians, ms):")
+    print(f"{'passages':>10}{'engine':>8}{'search':>9}{'read':>9}{'the rest':>10}{'ranking':>10}")
+    for size, engine in runs:
+        timed = stages[size, engine]
+        parts = [[1000 * t.get(stage, 0.0) for t in timed] for stage in ("search", "read", "rank")]
+        rest = [whole - search - read for search, read, whole in zip(*parts, strict=True)]
+        search, read, whole = (float(np.median(part)) for part in parts)
+        print(f"{size:>10}{engine:>8}{search:>9.2f}{read:>9.2f}{float(np.median(rest)):>10.2f}{whole:>10.2f}")
 
 
 if __name__ == "__main__":

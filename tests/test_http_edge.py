@@ -197,13 +197,15 @@ def test_serve_writes_one_json_line_per_request(assistant: Assistant, tmp_path: 
         assert set(line) == {"request", "method", "path", "status", "ms"}
         assert re.fullmatch(r"app;dur=\d+\.\d\d", response.headers["server-timing"])
     assert missing.status_code == 404
-    # An answer says where its time went: the question's encoding, the ranking, the whole app.
+    # An answer says where its time went: the question's encoding, the ranking (within it the
+    # search for candidates and the reading of the passages shown), the whole app.
     assert asked.status_code == 200
     timing = dict(re.findall(r"(\w+);dur=([\d.]+)", asked.headers["server-timing"]))
-    assert list(timing) == ["encode", "rank", "app"], asked.headers["server-timing"]
+    assert list(timing) == ["encode", "search", "read", "rank", "app"], asked.headers["server-timing"]
     assert float(timing["encode"]) + float(timing["rank"]) <= float(timing["app"])
+    assert float(timing["search"]) + float(timing["read"]) <= float(timing["rank"])
     stages = by_id[asked.headers["x-request-id"]]["stages_ms"]
-    assert list(stages) == ["encode", "rank", "app"] and all(value > 0 for value in stages.values())
+    assert list(stages) == list(timing) and all(value > 0 for value in stages.values())
 
 
 class _RecordingTracers(TracerProvider):

@@ -112,7 +112,7 @@ class HeadAsGet:
 
 
 def server_timing(stages: dict[str, float]) -> str:
-    """The ``Server-Timing`` header of a request's stages (``encode;dur=6.12, rank;dur=0.81, ...``, ms)."""
+    """The ``Server-Timing`` header of a request's stages (``encode;dur=6.12, search;dur=0.20, ...``, ms)."""
     return ", ".join(f"{stage};dur={1000 * seconds:.2f}" for stage, seconds in stages.items())
 
 

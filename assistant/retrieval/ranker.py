@@ -164,7 +164,8 @@ class Ranker:
         s = self.settings
         routed, naming = self.names.find(query.text) if s.route_boost else (frozenset(), ())
         topic = without_names(query.text, naming)  # the words of the question that are its topic
-        rows, bm25, best_bm25 = self._candidates(query, topic, question_vector)
+        with timed("search"):
+            rows, bm25, best_bm25 = self._candidates(query, topic, question_vector)
         vectors = self._passage_vectors[rows]
         dense = vectors @ question_vector
         sentence_best = self._best_sentences(rows, question_vector)
@@ -233,12 +234,14 @@ class Ranker:
             grouped = self._by_document(order, rows, query.per_document, lambda ranked: verdict(ranked)[0])
             order, answered = (grouped, True) if len(grouped) else (order, False)
         shown = order[query.offset : query.offset + query.k]
-        passages = self.store.passages.many(int(rows[i]) for i in shown)
-        wanted = term_set(topic)
-        hits = tuple(
-            Hit(int(rows[i]), float(score[i]), self._highlight(int(rows[i]), p, question_vector, wanted, phrases), p)
-            for i, p in zip(shown, passages, strict=True)
-        )
+        with timed("read"):
+            passages = self.store.passages.many(int(rows[i]) for i in shown)
+            wanted = term_set(topic)
+            key = self._highlight
+            hits = tuple(
+                Hit(int(rows[i]), float(score[i]), key(int(rows[i]), p, question_vector, wanted, phrases), p)
+                for i, p in zip(shown, passages, strict=True)
+            )
         return Ranking(hits=hits, answered=answered, confidence=confidence, coverage=coverage, unknown=unknown)
 
     def _by_document(
