@@ -147,7 +147,7 @@ def answer(
         tops.append([h.row for h in hits])
         for passage in store.passages.many(h.row for h in hits):
             assert passage.text == store.documents[passage.document_id].text[passage.start : passage.end]
-    return latencies, tops
+    return latencies, tops, stages
 
 
 def describe(question_vectors: np.ndarray) -> dict[str, object]:
