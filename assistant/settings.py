@@ -91,6 +91,10 @@ class RankingSettings:
     rebuttal_dense_weight: Annotated[
         float, Field(ge=0, le=1, description="Rebuttal mode: weight of the normalised dense score against BM25.")
     ] = 0.6
+    rebuttal_sentence_weight: Annotated[
+        float,
+        Field(ge=0, le=1, description="Rebuttal mode: share of the best sentence's cosine in the dense score."),
+    ] = 0.5
     passage_weight: Annotated[float, Field(description="Weight of the question-passage cosine.")] = 1.0
     sentence_weight: Annotated[float, Field(description="Weight of the best question-sentence cosine.")] = 0.8
     lexical_weight: Annotated[float, Field(description="Weight of BM25 relative to the query's best BM25.")] = 0.1

@@ -175,8 +175,10 @@ class Ranker:
             score = _rrf(dense, s.rrf_k) + _rrf(bm25, s.rrf_k)
         elif query.mode is Mode.REBUTTAL and s.dense and s.lexical:
             # A claim is long and argumentative: its words and its meaning weigh alike, each scaled
-            # to its own range (measured on ArguAna's tuning half).
-            score = s.rebuttal_dense_weight * _min_max(dense) + (1 - s.rebuttal_dense_weight) * _min_max(bm25)
+            # to its own range (measured on ArguAna's tuning half). The answer to it is often one
+            # sentence of a long paragraph, so the meaning is the passage's and its best sentence's.
+            meaning = (1 - s.rebuttal_sentence_weight) * dense + s.rebuttal_sentence_weight * sentence_best
+            score = s.rebuttal_dense_weight * _min_max(meaning) + (1 - s.rebuttal_dense_weight) * _min_max(bm25)
         else:
             score = np.zeros(len(rows)) + ((s.lexical_weight * bm25_norm if s.dense else bm25) if s.lexical else 0.0)
             if s.dense:
