@@ -8,8 +8,8 @@ machine's speed drifts, so measurements are interleaved: blocks of both floors, 
 requests and concurrency-8 requests alternate. The served backend is also timed from as many
 threads as there are cores: what it gains from them caps what concurrent requests can. The cold
 paths (``assistant ask --local`` with no server, a second ``scripts/start`` on a built index
-until ``/health`` answers) are measured beside
-``python -c "import sentence_transformers"``, and the first is profiled stage by stage; index
+until ``/health`` answers) are measured beside ``python -c "import sentence_transformers"``,
+and the first is profiled stage by stage; index
 build throughput compares a build from scratch (a loaded encoder that remembers no vectors) with
 the served backend encoding the same texts, the two alternating, best of each.
 

@@ -239,9 +239,9 @@ class Ranker:
         with timed("read"):
             passages = self.store.passages.many(int(rows[i]) for i in shown)
             wanted = term_set(topic)
-            key = self._highlight
+            highlight = self._highlight
             hits = tuple(
-                Hit(int(rows[i]), float(score[i]), key(int(rows[i]), p, question_vector, wanted, phrases), p)
+                Hit(int(rows[i]), float(score[i]), highlight(int(rows[i]), p, question_vector, wanted, phrases), p)
                 for i, p in zip(shown, passages, strict=True)
             )
         return Ranking(hits=hits, answered=answered, confidence=confidence, coverage=coverage, unknown=unknown)

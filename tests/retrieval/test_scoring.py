@@ -14,6 +14,7 @@ from assistant.engines.local import LocalEngine, top_positive
 from assistant.index.coded import Coded
 from assistant.index.lexical import DEFAULT_LEXICAL, LexicalIndex, terms
 from assistant.index.text import embedding_text
+from assistant.retrieval.options import Mode
 from assistant.retrieval.ranker import Query, Ranker
 from assistant.service import Assistant
 
@@ -151,3 +152,31 @@ def test_top_passages_holding_the_questions_words_side_by_side_gain_the_proximit
         gained += after[row] > before[row]
     assert 1 <= gained <= 10
     assert near.rank(Query(question, k=1)).hits[0].row in {r for r in after if after[r] > before.get(r, after[r])}
+
+
+def test_rebuttal_mode_reads_the_passage_and_its_best_sentence_by_its_weight(assistant: Assistant) -> None:
+    """Moving the rebuttal sentence weight from 0 to 1 moves each passage's score by the dense
+    weight times the change from its scaled passage cosine to its scaled best-sentence cosine."""
+    claim = "The ban on factions was a temporary measure that the party could easily reverse."
+    settings = assistant.ranker.settings
+    whole, best = (
+        Ranker(assistant.store, assistant.encoder, dataclasses.replace(settings, rebuttal_sentence_weight=w))
+        for w in (0.0, 1.0)
+    )
+    everything = len(assistant.store.passages)
+    before = {h.row: h.score for h in whole.rank(Query(claim, k=everything, mode=Mode.REBUTTAL)).hits}
+    after = {h.row: h.score for h in best.rank(Query(claim, k=everything, mode=Mode.REBUTTAL)).hits}
+    assert before.keys() == after.keys() and len(before) > 100
+    rows = np.array(sorted(before))
+    vector = assistant.encoder.encode_query(claim)
+    dense = assistant.store.passage_vectors[rows] @ vector
+    sentence = whole._best_sentences(rows, vector)
+    assert (sentence > dense + 0.05).any()  # some passage has a sentence closer to the claim than the whole
+
+    def scaled(x: np.ndarray) -> np.ndarray:  # onto [0, 1] from the lower of 0 and the least score
+        low = min(0.0, float(x.min()))
+        return (x - low) / (x.max() - low)
+
+    expected = settings.rebuttal_dense_weight * (scaled(sentence) - scaled(dense))
+    moved = np.array([after[r] - before[r] for r in rows])
+    np.testing.assert_allclose(moved, expected, atol=1e-5)
