@@ -110,6 +110,14 @@ class RankingSettings:
     route_boost: Annotated[
         float, Field(ge=0, description="Bonus for the passages of a work whose author or title the question names.")
     ] = 0.2
+    named_topic_weight: Annotated[
+        float,
+        Field(
+            ge=0,
+            le=1,
+            description="When a question names some of the works, share of its vector read from it without the names.",
+        ),
+    ] = 0.5
     proximity_boost: Annotated[
         float, Field(ge=0, description="Bonus for a top passage holding the question's topic words side by side.")
     ] = 0.2

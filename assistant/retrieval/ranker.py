@@ -90,6 +90,7 @@ class Ranker:
         present = frozenset(voices.names.tolist())
         self._spoken = present - aside if present & aside else None  # what "any voice" lets through
         self._documents = store.passages.coded("document_id")
+        self._every_document = frozenset(self._documents.names.tolist())
         self._speaker_of = store.passages.coded("speaker")
         self.names = Names(store.derived.names)  # the service puts corrected citations in
         # The same words in two documents (a duplicate file, a reprint) are shown once: ids are
@@ -154,16 +155,28 @@ class Ranker:
     def rank(self, query: Query, question_vector: np.ndarray | None = None) -> Ranking:
         """The top ``query.k`` passages after ``query.offset``, and the answered verdict
         (``question_vector`` when the question was already encoded, as in batch evaluation)."""
-        if question_vector is None:
-            with timed("encode"):
-                question_vector = self.encoder.encode_query(query.text)
-        with timed("rank"):
-            return self._rank(query, question_vector)
-
-    def _rank(self, query: Query, question_vector: np.ndarray) -> Ranking:
         s = self.settings
         routed, naming = self.names.find(query.text) if s.route_boost else (frozenset(), ())
         topic = without_names(query.text, naming)  # the words of the question that are its topic
+        with timed("encode"):
+            if question_vector is None:
+                question_vector = self.encoder.encode_query(query.text)
+            if s.named_topic_weight and topic != query.text and self._narrows(routed, query.documents):
+                question_vector = _blend(question_vector, self.encoder.encode_query(topic), s.named_topic_weight)
+        with timed("rank"):
+            return self._rank(query, question_vector, routed, naming)
+
+    def _narrows(self, routed: frozenset[str], documents: frozenset[str] | None) -> bool:
+        """Whether the works a question names are fewer than the works it is asked of: then the
+        names say where to look (the routing boost), and the vector need not look for them too."""
+        scope = self._every_document if documents is None else documents
+        return bool(routed) and bool(scope - routed)
+
+    def _rank(
+        self, query: Query, question_vector: np.ndarray, routed: frozenset[str], naming: tuple[str, ...]
+    ) -> Ranking:
+        s = self.settings
+        topic = without_names(query.text, naming)
         with timed("search"):
             rows, bm25, best_bm25 = self._candidates(query, topic, question_vector)
         vectors = self._passage_vectors[rows]
@@ -336,6 +349,11 @@ _OVERLAP = 0.2  # what the question's words in a sentence add to its cosine, at 
 def _holds(ascending: np.ndarray, row: int) -> bool:
     at = int(np.searchsorted(ascending, row))
     return at < len(ascending) and int(ascending[at]) == row
+
+
+def _blend(question: np.ndarray, topic: np.ndarray, weight: float) -> np.ndarray:
+    mixed = (1 - weight) * question + weight * topic
+    return (mixed / np.linalg.norm(mixed)).astype(np.float32)
 
 
 def _min_max(scores: np.ndarray) -> np.ndarray:

@@ -4,9 +4,13 @@ same words in two documents are shown once, and answers can be grouped by docume
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from assistant.index.derived import NameKey, name_keys
+from assistant.retrieval.ranker import Query, Ranker
 from assistant.retrieval.routing import Names, without_names
 from assistant.schemas import AskRequest
 from assistant.service import Assistant
@@ -80,6 +84,27 @@ def test_a_question_naming_an_author_is_answered_from_their_document(multi_assis
     ):
         top = ask(multi_assistant, AskRequest(question=question, k=3)).passages[0]
         assert top.document_id == document, (question, top.document_id)
+
+
+def test_the_names_that_pick_some_works_are_left_out_of_half_the_question_vector(
+    multi_assistant: Assistant, assistant: Assistant
+) -> None:
+    """The names say where to look (the routing boost); the vector reads the question half with
+    them and half without, so passages that only mention the name ("Mrs. Mill") do not outrank the
+    topic. In a corpus of one work the names pick nothing, and the question is read whole."""
+    asked = "What does {} say about the Bolsheviks and the peasants?"
+
+    def scores(of: Assistant, name: str, weight: float, vector: np.ndarray | None = None) -> dict[str, float]:
+        ranker = Ranker(of.store, of.ranker.encoder, replace(of.settings.ranking, named_topic_weight=weight))
+        return {hit.passage.id: hit.score for hit in ranker.rank(Query(asked.format(name), k=20), vector).hits}
+
+    encode = multi_assistant.ranker.encoder.encode_query
+    mixed = encode(asked.format("Goldman")) + encode(without_names(asked.format("Goldman"), ("Goldman",)))
+    half = scores(multi_assistant, "Goldman", 0.5)
+    assert half == scores(multi_assistant, "Goldman", 0.0, mixed / np.linalg.norm(mixed))
+    assert half != scores(multi_assistant, "Goldman", 0.0)
+    assert assistant.ranker.names.find(asked.format("Hoskisson"))[0] == {SEED_ID}
+    assert scores(assistant, "Hoskisson", 0.5) == scores(assistant, "Hoskisson", 0.0)
 
 
 def test_the_same_words_in_two_documents_are_shown_once(tmp_path: Path, encoder: Encoder) -> None:
