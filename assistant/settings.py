@@ -118,6 +118,9 @@ class RankingSettings:
             description="When a question names some of the works, share of its vector read from it without the names.",
         ),
     ] = 0.5
+    number_boost: Annotated[
+        float, Field(ge=0, description="Bonus for a passage holding the numbers the question names (shared out).")
+    ] = 0.1
     proximity_boost: Annotated[
         float, Field(ge=0, description="Bonus for a top passage holding the question's topic words side by side.")
     ] = 0.2

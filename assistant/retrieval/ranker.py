@@ -9,6 +9,7 @@ on the tuning half of the development questions (``benchmarks/quality.py``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -217,6 +218,8 @@ class Ranker:
 
         if query.mode is Mode.EVIDENCE and s.proximity_boost:
             self._add_proximity(score, rows, topic)
+        if query.mode is Mode.EVIDENCE and s.number_boost:
+            self._add_numbers(score, rows, topic)
         order = np.argsort(-score, kind="stable")
         if self._words is not None:
             _, first = np.unique(self._words[rows[order]], return_index=True)
@@ -300,6 +303,14 @@ class Ranker:
                 adjacent = self._adjacent_terms(row)
                 score[i] += self.settings.proximity_boost * sum(pair in adjacent for pair in held) / len(pairs)
 
+    def _add_numbers(self, score: np.ndarray, rows: np.ndarray, topic: str) -> None:
+        """Raise the rows that hold the numbers of the question ("the 2002 law", "£9,535"), a share
+        of the boost for each: a number is asked for exactly, and the vectors read it loosely."""
+        numbers = list(dict.fromkeys(t for t in terms(topic) if _NUMBER.fullmatch(t)))
+        for number in numbers:
+            held = np.isin(rows, self.store.lexical.containing(number), assume_unique=True)
+            score += self.settings.number_boost / len(numbers) * held
+
     def _read_adjacent_terms(self, row: int) -> frozenset[tuple[str, str]]:
         """The pairs of terms side by side in a passage (stop words skipped, as BM25 reads it)."""
         words = terms(embedding_text(self.store.passages[row]))
@@ -342,6 +353,7 @@ class Ranker:
         return int(start), int(end)
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")  # a number as BM25 reads it: "2,000" is "2000"
 _PROXIMATE = 5  # the top rows whose word order is read: mostly the rows an answer shows anyway
 _OVERLAP = 0.2  # what the question's words in a sentence add to its cosine, at most, for the key sentence
 

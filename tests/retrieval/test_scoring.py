@@ -180,3 +180,23 @@ def test_rebuttal_mode_reads_the_passage_and_its_best_sentence_by_its_weight(ass
     expected = settings.rebuttal_dense_weight * (scaled(sentence) - scaled(dense))
     moved = np.array([after[r] - before[r] for r in rows])
     np.testing.assert_allclose(moved, expected, atol=1e-5)
+
+
+def test_passages_holding_the_questions_numbers_gain_a_share_of_the_number_bonus(assistant: Assistant) -> None:
+    """Each number the question names is worth an equal share of the bonus, to every passage whose
+    text or heading holds it, whether written "2,000" or "2000"; other passages keep their score."""
+    question = "what happened to the 10,000 workers between 1917 and 1921?"
+    settings = dataclasses.replace(assistant.ranker.settings, proximity_boost=0.0)
+    everything = len(assistant.store.passages)
+
+    def scores(boost: float) -> dict[int, float]:
+        ranker = Ranker(assistant.store, assistant.encoder, dataclasses.replace(settings, number_boost=boost))
+        return {h.row: h.score for h in ranker.rank(Query(question, k=everything)).hits}
+
+    before, after = scores(0.0), scores(0.3)
+    assert before.keys() == after.keys() and len(before) > 100
+    for row in before:
+        held = {"10000", "1917", "1921"} & set(terms(embedding_text(assistant.store.passages[row])))
+        assert after[row] - before[row] == pytest.approx(0.1 * len(held), abs=1e-6)
+    shares = {round(after[row] - before[row], 3) for row in before}
+    assert {0.0, 0.1, 0.2} <= shares  # passages with none, one and two of the numbers
