@@ -112,26 +112,48 @@ class Encoder:
             self._known[_key(text)] = np.asarray(vector, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
-        """One query vector. Repeated questions skip the model. Otherwise the asking thread runs
-        the model itself when a call is free (no hand-off); questions that arrive while every
-        call is busy wait, and the next of them to get a call takes all that are waiting in one
-        batch, which costs little more than one question."""
+        """One query vector (see :meth:`encode_queries`)."""
+        return self.encode_queries([text])[0]
+
+    def encode_queries(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Query vectors, one per text. Repeated texts skip the model. Otherwise the asking
+        thread runs the model itself when a call is free (no hand-off); texts that arrive while
+        every call is busy wait, and the next of them to get a call takes all that are waiting in
+        one batch, which costs little more than one text. The texts of one call wait together,
+        so they share a model call."""
+        vectors: dict[str, np.ndarray] = {}
         with self._cache_lock:
-            cached = self._cache.get(text)
-            if cached is not None:
-                self._cache.move_to_end(text)
-                return cached
-        pending: Future[np.ndarray] = Future()
+            for text in texts:
+                cached = self._cache.get(text)
+                if cached is not None:
+                    self._cache.move_to_end(text)
+                    vectors[text] = cached
+        pending = {text: Future[np.ndarray]() for text in dict.fromkeys(texts) if text not in vectors}
+        if pending:
+            self._run(pending)
+            with self._cache_lock:
+                for text, future in pending.items():
+                    vectors[text] = self._cache[text] = future.result()
+                    if len(self._cache) > self._cache_size:
+                        self._cache.popitem(last=False)
+        return [vectors[text] for text in texts]
+
+    def _run(self, pending: dict[str, Future[np.ndarray]]) -> None:
+        """Wait for ``pending``'s vectors, running the model on the waiting texts when a call is free."""
         calls = self.runtime.calls
+
+        def done() -> bool:
+            return all(future.done() for future in pending.values())
+
         with self._turn:
-            self._waiting.append((text, pending))
+            self._waiting.extend(pending.items())
         while True:
             with self._turn:
-                # Waiting for its own answer, or for a free call while questions wait (its own
-                # may be in another thread's batch already: then it runs the next ones').
-                self._turn.wait_for(lambda: pending.done() or (self._waiting and self._running < calls))
-                if pending.done():
-                    break
+                # Waiting for its own answers, or for a free call while texts wait (its own may be
+                # in another thread's batch already: then it runs the next ones').
+                self._turn.wait_for(lambda: done() or (self._waiting and self._running < calls))
+                if done():
+                    return
                 self._running += 1
                 self.query_batches += 1
                 batch, self._waiting = self._waiting[: self.batch_size], self._waiting[self.batch_size :]
@@ -146,9 +168,3 @@ class Encoder:
                 with self._turn:
                     self._running -= 1
                     self._turn.notify_all()
-        vector = pending.result()
-        with self._cache_lock:
-            self._cache[text] = vector
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return vector

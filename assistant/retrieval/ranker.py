@@ -159,11 +159,15 @@ class Ranker:
         s = self.settings
         routed, naming = self.names.find(query.text) if s.route_boost else (frozenset(), ())
         topic = without_names(query.text, naming)  # the words of the question that are its topic
+        unnamed = s.named_topic_weight and topic != query.text and self._narrows(routed, query.documents)
         with timed("encode"):
             if question_vector is None:
-                question_vector = self.encoder.encode_query(query.text)
-            if s.named_topic_weight and topic != query.text and self._narrows(routed, query.documents):
-                question_vector = _blend(question_vector, self.encoder.encode_query(topic), s.named_topic_weight)
+                texts = [query.text, topic] if unnamed else [query.text]
+                question_vector, *topic_vector = self.encoder.encode_queries(texts)  # one model call
+            elif unnamed:
+                topic_vector = [self.encoder.encode_query(topic)]
+            if unnamed:
+                question_vector = _blend(question_vector, topic_vector[0], s.named_topic_weight)
         with timed("rank"):
             return self._rank(query, question_vector, routed, naming)
 

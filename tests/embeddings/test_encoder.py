@@ -36,6 +36,17 @@ def test_a_repeated_question_does_not_reach_the_model(encoder: Encoder) -> None:
     assert encoder.query_batches == calls and again is first
 
 
+def test_the_texts_of_one_call_share_a_model_call(encoder: Encoder) -> None:
+    """A question and its topic (the question without the names of works) are encoded together."""
+    texts = ["What does Goldman say about the soviets in 1921?", "What does   say about the soviets in 1921?"]
+    calls = encoder.query_batches
+    together = encoder.encode_queries(texts)
+    assert encoder.query_batches == calls + 1 and len(together) == 2
+    np.testing.assert_allclose(np.stack(together), encoder.encode(texts), atol=1e-5)
+    assert all(again is first for again, first in zip(encoder.encode_queries(texts), together, strict=True))
+    assert encoder.query_batches == calls + 1
+
+
 def test_a_question_is_answered_while_a_build_encodes() -> None:
     """A build's encode (hundreds of model calls here) does not hold the model: a question asked
     meanwhile gets a call of its own instead of waiting for the whole corpus."""
