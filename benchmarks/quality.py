@@ -18,6 +18,10 @@ rebuttal mode: nDCG@10 and Recall@100 (``--arguana``; ``benchmarks/arguana.py``)
     python -m benchmarks.quality --arguana        # plus ArguAna (minutes; embeddings cached)
     python -m benchmarks.quality --calibrate      # choose the no-answer thresholds on the tuning half
     python -m benchmarks.quality --milvus         # plus ours on the Milvus engine (parity; extra: milvus)
+    python -m benchmarks.quality --model PATH     # plus ours with another sentence-transformers model
+
+A row of another model uses its own index (built once, then cached) and the default weights and
+no-answer thresholds, which were calibrated for the default model.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import os
 os.environ.update(HF_HUB_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1", TOKENIZERS_PARALLELISM="false")
 
 import argparse
+import hashlib
 import itertools
 import json
 import time
@@ -115,6 +120,14 @@ def configurations(full: RankingSettings) -> dict[str, Configuration]:
 
 ON_MILVUS = "ours, Milvus engine"
 ENGINES: dict[str, Callable[[Store], SearchEngine]] = {}  # rows of ours on other engines (--milvus)
+MODELS: list[str] = []  # rows of ours with other models (--model)
+
+
+def with_model(settings: Settings, model: str) -> tuple[str, Settings]:
+    """The row label and settings of ours with another model, indexed in a folder of its own."""
+    key = hashlib.sha256(model.encode()).hexdigest()[:12]
+    folder = settings.data_dir.with_name(f"{settings.data_dir.name}-{key}")
+    return f"ours, {Path(model).name}", settings.model_copy(update={"model": model, "data_dir": folder})
 
 
 def milvus_engine(label: str) -> Callable[[Store], SearchEngine]:
@@ -146,6 +159,11 @@ def outcomes_of(assistant: Assistant, questions: list[Question], label: str) -> 
     results: dict[str, dict[str, Outcome] | str] = {}
     for name, system in systems(assistant, label).items():
         results[name] = system if isinstance(system, str) else evaluate(system, questions, assistant.store, name)
+    for model in MODELS:
+        name, settings = with_model(assistant.settings, model)
+        print(f"{name}: index in {settings.data_dir} (built once, then cached) …", flush=True)
+        other = Assistant(settings, progress=True)
+        results[name] = evaluate(ranker_system(other.ranker), questions, other.store, name)
     return results
 
 
@@ -257,7 +275,15 @@ def main() -> None:
     parser.add_argument(
         "--milvus", action="store_true", help="also ours on the Milvus engine (pip install -e .[milvus])"
     )
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        metavar="NAME_OR_PATH",
+        help="also ours with this sentence-transformers model (repeatable; its own index)",
+    )
     args = parser.parse_args()
+    MODELS.extend(args.model)
     if args.milvus:
         ENGINES[ON_MILVUS] = milvus_engine("quality")
 
