@@ -105,6 +105,8 @@ def configurations(full: RankingSettings) -> dict[str, Configuration]:
         speaker_boost=0.0,
         phrase_boost=0.0,
         route_boost=0.0,
+        named_topic_weight=0.0,
+        number_boost=0.0,
         proximity_boost=0.0,
         sentence_weight=0.0,
         passage_weight=1.0,
