@@ -57,6 +57,14 @@ class EncoderSettings:
     calls: Annotated[
         int, Field(ge=1, le=256, description="ONNX model calls run at once, each on its own thread (torch runs one).")
     ] = 2
+    query_prefix: Annotated[
+        str,
+        Field(
+            max_length=500,
+            description="Put before every question, for a model trained with a query instruction "
+            "(bge: 'Represent this sentence for searching relevant passages: '); passages are encoded as they are.",
+        ),
+    ] = ""
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def run_arguana(
     store = arguana_store(corpus, encoder)
     ids = sorted(qrels)
     texts = [queries[q] for q in ids]
-    question_vectors = cached_vectors("queries", texts, encoder)
+    question_vectors = cached_vectors("queries", [encoder.settings.query_prefix + t for t in texts], encoder)
     everything = frozenset(doc["_id"] for doc in corpus)
     results = {}
     for name, (settings, lexical) in configurations.items():

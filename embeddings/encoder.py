@@ -120,7 +120,7 @@ class Encoder:
         thread runs the model itself when a call is free (no hand-off); texts that arrive while
         every call is busy wait, and the next of them to get a call takes all that are waiting in
         one batch, which costs little more than one text. The texts of one call wait together,
-        so they share a model call."""
+        so they share a model call. The model reads each after the settings' query prefix."""
         vectors: dict[str, np.ndarray] = {}
         with self._cache_lock:
             for text in texts:
@@ -145,8 +145,9 @@ class Encoder:
         def done() -> bool:
             return all(future.done() for future in pending.values())
 
+        prefix = self.settings.query_prefix
         with self._turn:
-            self._waiting.extend(pending.items())
+            self._waiting.extend((prefix + text, future) for text, future in pending.items())
         while True:
             with self._turn:
                 # Waiting for its own answers, or for a free call while texts wait (its own may be

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from assistant.settings import EncoderSettings
 from embeddings.encoder import Encoder
 
 QUESTIONS = [f"What does the author say about question number {n}?" for n in range(8)]
@@ -45,6 +46,19 @@ def test_the_texts_of_one_call_share_a_model_call(encoder: Encoder) -> None:
     np.testing.assert_allclose(np.stack(together), encoder.encode(texts), atol=1e-5)
     assert all(again is first for again, first in zip(encoder.encode_queries(texts), together, strict=True))
     assert encoder.query_batches == calls + 1
+
+
+def test_a_query_prefix_is_read_before_every_question_and_never_before_a_passage(encoder: Encoder) -> None:
+    """A model trained with a query instruction reads it before each question; passages, and the
+    cache's keys, stay the plain texts."""
+    prefixed = Encoder(settings=EncoderSettings(query_prefix="query: "))
+    question = "Who opposed the ban on factions?"
+    vector = prefixed.encode_query(question)
+    np.testing.assert_allclose(vector, encoder.encode_query("query: " + question), atol=1e-5)
+    assert float(vector @ encoder.encode_query(question)) < 0.999
+    calls = prefixed.query_batches
+    assert prefixed.encode_query(question) is vector and prefixed.query_batches == calls
+    np.testing.assert_allclose(prefixed.encode([question]), encoder.encode([question]), atol=1e-6)
 
 
 def test_a_question_is_answered_while_a_build_encodes() -> None:
