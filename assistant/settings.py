@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr
 from pydantic.dataclasses import dataclass
@@ -57,6 +57,12 @@ class EncoderSettings:
     calls: Annotated[
         int, Field(ge=1, le=256, description="ONNX model calls run at once, each on its own thread (torch runs one).")
     ] = 2
+    pooling: Annotated[
+        Literal["mean", "cls"],
+        Field(
+            description="How a bare ONNX model folder's token vectors become one (a sentence-transformers model says)."
+        ),
+    ] = "mean"
     query_prefix: Annotated[
         str,
         Field(

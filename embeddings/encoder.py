@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.settings import Backend, EncoderSettings, Settings
 from embeddings.errors import ModelUnavailable
-from embeddings.export import onnx_export
+from embeddings.export import NATIVE, is_onnx_folder, onnx_export
 from embeddings.identity import Identity
 from embeddings.runtimes import OnnxRuntime, Runtime, TorchRuntime  # each imports its library when made
 
@@ -49,10 +49,16 @@ def load_runtime(model: str, settings: EncoderSettings, exports: Path) -> tuple[
     """The runtime of ``model`` on the configured backend (exporting it first when the backend
     needs an export that ``exports`` does not hold yet), and the identity of its vectors."""
     path = resolve_model(model)
-    if settings.backend == Backend.TORCH:
+    pooling = settings.pooling  # only a bare ONNX folder needs to be told; a model's export reads its own
+    if is_onnx_folder(path):
+        if settings.backend != Backend.ONNX:
+            raise ModelUnavailable(f"{path} is an ONNX model, run as it is: set DEBATE_ENCODER__BACKEND=onnx")
+        precision = NATIVE
+    elif settings.backend == Backend.TORCH:
         return TorchRuntime(path, model, settings.threads), Identity(model)
-    precision = _PRECISIONS[settings.backend]
-    export = onnx_export(path, precision, exports)
+    else:
+        precision = _PRECISIONS[settings.backend]
+    export = onnx_export(path, precision, exports, pooling)
     return OnnxRuntime(export, settings.threads, settings.calls), Identity(model, "onnx", precision, export.sha256[:16])
 
 

@@ -5,7 +5,8 @@ the transformer as ``model.onnx``, the tokenizer set to the model's own truncati
 and ``export.json`` saying how to pool). It is made with torch's exporter, then for ``int8``
 quantised by ONNX Runtime's dynamic quantiser; nothing is fetched. Folders are named by the
 model's location and its files' sizes and times, so a reinstalled model is exported again; each
-folder is written under a temporary name and renamed into place whole, ``export.json`` last.
+folder is written under a temporary name and renamed into place whole, ``export.json`` last. A
+folder that already holds an ONNX model and its tokenizer is copied as it is instead.
 """
 
 from __future__ import annotations
@@ -27,6 +28,17 @@ EXPORT_FORMAT = 2
 META = "export.json"
 MODEL = "model.onnx"
 TOKENIZER = "tokenizer.json"
+NATIVE = "native"  # the precision of an ONNX model folder run as it is
+_FEEDS = ("input_ids", "attention_mask", "token_type_ids")  # what the ONNX runtime feeds a model
+
+
+def is_onnx_folder(path: str) -> bool:
+    """Whether ``path`` is a folder of an ONNX model and its tokenizer (no sentence-transformers
+    modules): it is run as it is, pooled as the settings say."""
+    folder = Path(path)
+    return (folder / MODEL).is_file() and (folder / TOKENIZER).is_file() and not (folder / "modules.json").exists()
+
+
 POOLINGS = ("mean", "cls")  # what the ONNX runtime pools in numpy; other models stay on torch
 _OPSET = 17
 
@@ -78,10 +90,12 @@ def _source_key(path: str, precision: str) -> str:
     return hashlib.blake2b(described.encode(), digest_size=10).hexdigest()
 
 
-def onnx_export(path: str, precision: str, exports: Path) -> Export:
+def onnx_export(path: str, precision: str, exports: Path, pooling: str = "mean") -> Export:
     """The export of the model at ``path`` (a folder or an installed model's name) in
-    ``precision`` (``fp32`` or ``int8``), made now when ``exports`` does not hold it yet."""
-    folder = exports / f"{precision}-{_source_key(path, precision)}"
+    ``precision`` (``fp32`` or ``int8``; ``native`` for an ONNX model folder, copied with its
+    ``pooling``), made now when ``exports`` does not hold it yet."""
+    kind = f"{precision}-{pooling}" if precision == NATIVE else precision
+    folder = exports / f"{kind}-{_source_key(path, kind)}"
     found = Export.read(folder)
     if found is not None:
         return found
@@ -89,7 +103,10 @@ def onnx_export(path: str, precision: str, exports: Path) -> Export:
     staging = exports / f".{folder.name}.{uuid.uuid4().hex}.tmp"
     staging.mkdir()
     try:
-        _export(path, precision, staging)
+        if precision == NATIVE:
+            _adopt(Path(path), pooling, staging)
+        else:
+            _export(path, precision, staging)
         try:
             os.replace(staging, folder)
         except OSError:  # another process published the same export first
@@ -151,6 +168,38 @@ def _export(path: str, precision: str, folder: Path) -> None:
     with (folder / MODEL).open("rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     meta = asdict(Export(folder, path, precision, digest, pooling, int(dimension or 0), inputs))
+    del meta["folder"]
+    (folder / META).write_text(json.dumps({**meta, "format": EXPORT_FORMAT}, indent=2), encoding="utf-8")
+
+
+def _adopt(source: Path, pooling: str, folder: Path) -> None:
+    """Copy the ONNX model folder ``source`` into ``folder`` as an export: its tokenizer set to
+    truncate and pad where it does not (at the model's length and pad token, from its
+    ``config.json``), its inputs and dimension read from the model, its description last."""
+    from tokenizers import Tokenizer
+
+    config_file = source / "config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8")) if config_file.is_file() else {}
+    shutil.copyfile(source / MODEL, folder / MODEL)
+    tokenizer = Tokenizer.from_file(str(source / TOKENIZER))
+    if tokenizer.truncation is None:
+        tokenizer.enable_truncation(max_length=min(int(config.get("max_position_embeddings", 512)), 512))
+    if tokenizer.padding is None:
+        pad = int(config.get("pad_token_id") or 0)
+        tokenizer.enable_padding(pad_id=pad, pad_token=tokenizer.id_to_token(pad) or "[PAD]")
+    tokenizer.save(str(folder / TOKENIZER))
+    session = onnxruntime().InferenceSession(str(folder / MODEL), providers=["CPUExecutionProvider"])
+    inputs = tuple(i.name for i in session.get_inputs())
+    shape = session.get_outputs()[0].shape
+    if "input_ids" not in inputs or set(inputs) - set(_FEEDS) or len(shape) != 3:
+        raise ModelUnavailable(
+            f"{source / MODEL} takes {', '.join(inputs)} and gives a {len(shape)}-axis output; the ONNX "
+            f"backend feeds {', '.join(_FEEDS)} and pools token vectors (batch × tokens × dimension)"
+        )
+    dimension = shape[2] if isinstance(shape[2], int) else int(config.get("hidden_size", 0))
+    with (folder / MODEL).open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    meta = asdict(Export(folder, str(source), NATIVE, digest, pooling, dimension, inputs))
     del meta["folder"]
     (folder / META).write_text(json.dumps({**meta, "format": EXPORT_FORMAT}, indent=2), encoding="utf-8")
 

@@ -12,16 +12,18 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pytest
 
 from assistant.settings import Backend, EncoderSettings, Settings
 from embeddings.encoder import EXPORTS, Encoder, default_exports, resolve_model
+from embeddings.errors import ModelUnavailable
 from embeddings.export import META
 from embeddings.identity import Identity
 from embeddings.index import Manifest
+from embeddings.runtimes import OnnxRuntime
 from tests.helpers import seed_document
 
 PASSAGES = 60  # of the seed, in order: enough for neighbours to be worth comparing
@@ -186,3 +188,34 @@ def test_an_index_of_another_backend_or_export_is_stale_and_says_why(
     assert built.stale_reason("other-model", "f", {}) == "model changed (default → other-model)"
     by_torch = Manifest(model=torch_encoder.name, dimension=384, fingerprint="f", count=1)
     assert by_torch.encoder["backend"] == "torch" and torch_encoder.name == "default"
+
+
+def test_a_bare_onnx_model_folder_runs_as_it_is_pooled_as_the_settings_say(encoder: Encoder, tmp_path: Path) -> None:
+    """A folder of just an ONNX model and its tokenizer (as other tools ship models) is copied as
+    an export: its tokenizer made to pad and truncate, its inputs and dimension read from the
+    model. Mean pooling gives back MiniLM's own vectors; CLS pooling gives other ones; torch
+    cannot run it and says so."""
+    from tokenizers import Tokenizer
+
+    assert isinstance(encoder.runtime, OnnxRuntime)
+    bare = tmp_path / "bare-minilm"
+    bare.mkdir()
+    shutil.copyfile(encoder.runtime.export.model_file, bare / "model.onnx")
+    tokenizer = Tokenizer.from_file(str(encoder.runtime.export.tokenizer_file))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    tokenizer.save(str(bare / "tokenizer.json"))
+    texts = [*QUESTIONS, seed_document().passages[3].text]
+
+    def encoded(pooling: Literal["mean", "cls"]) -> tuple[Encoder, np.ndarray]:
+        made = Encoder(str(bare), settings=EncoderSettings(pooling=pooling), exports=tmp_path / EXPORTS)
+        return made, made.encode(texts)
+
+    mean, vectors = encoded("mean")
+    assert Identity.parse(mean.name).precision == "native" and mean.dimension == encoder.dimension
+    np.testing.assert_allclose(vectors, encoder.encode(texts), atol=1e-5)
+    assert not (bare / "export.json").exists()  # the folder is read, never written
+    _, cls_vectors = encoded("cls")
+    assert float(np.mean(np.sum(cls_vectors * vectors, axis=1))) < 0.99
+    with pytest.raises(ModelUnavailable, match="BACKEND=onnx"):
+        Encoder(str(bare), settings=EncoderSettings(backend=Backend.TORCH), exports=tmp_path / EXPORTS)
