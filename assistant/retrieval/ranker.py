@@ -159,7 +159,7 @@ class Ranker:
         s = self.settings
         routed, naming = self.names.find(query.text) if s.route_boost else (frozenset(), ())
         topic = without_names(query.text, naming)  # the words of the question that are its topic
-        unnamed = s.named_topic_weight and topic != query.text and self._narrows(routed, query.documents)
+        unnamed = bool(s.named_topic_weight) and topic != query.text and self._narrows(routed, query.documents)
         with timed("encode"):
             if question_vector is None:
                 texts = [query.text, topic] if unnamed else [query.text]
