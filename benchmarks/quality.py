@@ -18,7 +18,7 @@ rebuttal mode: nDCG@10 and Recall@100 (``--arguana``; ``benchmarks/arguana.py``)
     python -m benchmarks.quality --arguana        # plus ArguAna (minutes; embeddings cached)
     python -m benchmarks.quality --calibrate      # choose the no-answer thresholds on the tuning half
     python -m benchmarks.quality --milvus         # plus ours on the Milvus engine (parity; extra: milvus)
-    python -m benchmarks.quality --model PATH     # plus ours with another sentence-transformers model
+    python -m benchmarks.quality --model PATH     # plus ours with another model (",pooling=cls" and the like after it)
 
 A row of another model uses its own index (built once, then cached) and the default weights and
 no-answer thresholds, which were calibrated for the default model.
@@ -125,11 +125,19 @@ ENGINES: dict[str, Callable[[Store], SearchEngine]] = {}  # rows of ours on othe
 MODELS: list[str] = []  # rows of ours with other models (--model)
 
 
-def with_model(settings: Settings, model: str) -> tuple[str, Settings]:
-    """The row label and settings of ours with another model, indexed in a folder of its own."""
-    key = hashlib.sha256(model.encode()).hexdigest()[:12]
+def with_model(settings: Settings, spec: str) -> tuple[str, Settings]:
+    """The row label and settings of ours with another model, indexed in a folder of its own:
+    ``spec`` is the model's name or path, then any encoder settings it needs, comma-separated
+    (``path/to/bge,pooling=cls,query_prefix=Represent this sentence …: ``)."""
+    model, *options = spec.split(",")
+    try:
+        encoder = replace(settings.encoder, **dict(option.split("=", 1) for option in options))
+    except (TypeError, ValueError) as err:
+        raise SystemExit(f"--model {spec}: {err}") from err
+    key = hashlib.sha256(spec.encode()).hexdigest()[:12]
     folder = settings.data_dir.with_name(f"{settings.data_dir.name}-{key}")
-    return f"ours, {Path(model).name}", settings.model_copy(update={"model": model, "data_dir": folder})
+    update = {"model": model, "encoder": encoder, "data_dir": folder}
+    return f"ours, {Path(model).name}", settings.model_copy(update=update)
 
 
 def milvus_engine(label: str) -> Callable[[Store], SearchEngine]:
@@ -281,8 +289,9 @@ def main() -> None:
         "--model",
         action="append",
         default=[],
-        metavar="NAME_OR_PATH",
-        help="also ours with this sentence-transformers model (repeatable; its own index)",
+        metavar="NAME_OR_PATH[,SETTING=VALUE…]",
+        help="also ours with this model and encoder settings (repeatable; its own index), "
+        "e.g. path/to/bge,pooling=cls,query_prefix=…",
     )
     args = parser.parse_args()
     MODELS.extend(args.model)
