@@ -17,6 +17,7 @@ rebuttal mode: nDCG@10 and Recall@100 (``--arguana``; ``benchmarks/arguana.py``)
     python -m benchmarks.quality --multidoc-only  # multi-document tables only
     python -m benchmarks.quality --arguana        # plus ArguAna (minutes; embeddings cached)
     python -m benchmarks.quality --calibrate      # choose the no-answer thresholds on the tuning half
+                                                  # (with --model, also each model's own)
     python -m benchmarks.quality --milvus         # plus ours on the Milvus engine (parity; extra: milvus)
     python -m benchmarks.quality --model PATH     # plus ours with another model (",pooling=cls" and the like after it)
 
@@ -37,7 +38,7 @@ import itertools
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +48,7 @@ from assistant.engines.local import LocalEngine
 from assistant.index.store import Store
 from assistant.retrieval.ranker import Query, Ranker
 from assistant.service import Assistant
-from assistant.settings import Fusion, LexicalSettings, RankingSettings, Settings
+from assistant.settings import EncoderSettings, Fusion, LexicalSettings, RankingSettings, Settings
 from benchmarks import multidoc
 from benchmarks.peers import peer_systems
 from benchmarks.scoring import Outcome, Question, Row, System, evaluate, hit_at, mrr, print_table, ranker_system, share
@@ -127,17 +128,33 @@ MODELS: list[str] = []  # rows of ours with other models (--model)
 
 def with_model(settings: Settings, spec: str) -> tuple[str, Settings]:
     """The row label and settings of ours with another model, indexed in a folder of its own:
-    ``spec`` is the model's name or path, then any encoder settings it needs, comma-separated
-    (``path/to/bge,pooling=cls,query_prefix=Represent this sentence …: ``)."""
+    ``spec`` is the model's name or path, then any encoder settings it needs and any ranking
+    settings (its own no-answer thresholds, from ``--calibrate``), comma-separated:
+    ``path/to/bge,pooling=cls,query_prefix=Represent this sentence …: ,ranking.answer_threshold=0.64``."""
     model, *options = spec.split(",")
+    encoding = [option for option in options if not option.startswith("ranking.")]
     try:
-        encoder = replace(settings.encoder, **dict(option.split("=", 1) for option in options))
+        pairs = [option.split("=", 1) for option in options]
+        ranked = {key.removeprefix("ranking."): value for key, value in pairs if key.startswith("ranking.")}
+        encoded_by = dict(option.split("=", 1) for option in encoding)
+        unknown = (ranked.keys() - _field_names(settings.ranking)) | (
+            encoded_by.keys() - _field_names(settings.encoder)
+        )
+        if unknown:
+            raise ValueError(f"no such setting: {', '.join(sorted(unknown))}")
+        ranking = replace(settings.ranking, **ranked)
+        encoder = replace(settings.encoder, **encoded_by)
     except (TypeError, ValueError) as err:
         raise SystemExit(f"--model {spec}: {err}") from err
-    key = hashlib.sha256(spec.encode()).hexdigest()[:12]
+    encoded = ",".join([model, *encoding])
+    key = hashlib.sha256(encoded.encode()).hexdigest()[:12]  # the vectors depend on the model and encoder only
     folder = settings.data_dir.with_name(f"{settings.data_dir.name}-{key}")
-    update = {"model": model, "encoder": encoder, "data_dir": folder}
+    update = {"model": model, "encoder": encoder, "ranking": ranking, "data_dir": folder}
     return f"ours, {Path(model).name}", settings.model_copy(update=update)
+
+
+def _field_names(settings: RankingSettings | EncoderSettings) -> set[str]:
+    return {field.name for field in fields(settings)}
 
 
 def milvus_engine(label: str) -> Callable[[Store], SearchEngine]:
@@ -256,16 +273,20 @@ def calibrate(tuning: list[tuple[Assistant, list[Question]]]) -> None:
         for q in questions
         if q.split == "tune" and q.split_doc != "heldout"
     ]
+    rankings = [ranking for ranking, _ in signals]
+    confidence = np.array([r.confidence for r in rankings])
+    coverage_of = np.array([r.coverage for r in rankings])
+    gold = np.array([answerable for _, answerable in signals])
     best = None
+    # Wide enough for models whose cosines run higher than MiniLM's; a covered threshold at or
+    # above the answer threshold would say nothing the answer threshold does not.
     for answer, covered, coverage in itertools.product(
-        np.arange(0.30, 0.60, 0.01), np.arange(0.20, 0.46, 0.01), (0.6, 0.7, 0.8, 0.9, 1.0)
+        np.arange(0.30, 0.96, 0.01), np.arange(0.20, 0.96, 0.01), (0.6, 0.7, 0.8, 0.9, 1.0)
     ):
-        said = [
-            (r.confidence >= answer or (r.coverage >= coverage and r.confidence >= covered), gold)
-            for r, gold in signals
-        ]
-        positives = np.mean([s for s, gold in said if gold])
-        negatives = np.mean([not s for s, gold in said if not gold])
+        if covered >= answer:
+            continue
+        said = (confidence >= answer) | ((coverage_of >= coverage) & (confidence >= covered))
+        positives, negatives = float(said[gold].mean()), float((~said[~gold]).mean())
         balanced = (positives + negatives) / 2
         if best is None or balanced > best + 1e-9:
             best = balanced
@@ -301,7 +322,15 @@ def main() -> None:
     started = time.perf_counter()
     assistant = Assistant(Settings(data_dir=CACHE / "seed-index"), progress=True)
     if args.calibrate:
-        calibrate([(assistant, load_questions()), (multidoc_assistant(assistant.encoder), multidoc.load_questions())])
+        multi = multidoc_assistant(assistant.encoder)
+        print("\nThe default model:")
+        calibrate([(assistant, load_questions()), (multi, multidoc.load_questions())])
+        for spec in MODELS:  # each model's thresholds, on its own indexes of the same corpora
+            name, seed_settings = with_model(assistant.settings, spec)
+            _, multi_settings = with_model(multi.settings, spec)
+            print(f"\n{name}:")
+            others = [Assistant(seed_settings, progress=True), Assistant(multi_settings, progress=True)]
+            calibrate(list(zip(others, [load_questions(), multidoc.load_questions()], strict=True)))
         return
     if not args.multidoc_only:
         seed_tables(assistant)
