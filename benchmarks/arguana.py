@@ -53,13 +53,14 @@ def load() -> tuple[list[dict], dict[str, str], dict[str, dict[str, int]]]:
     return corpus, queries, qrels
 
 
-def cached_vectors(name: str, texts: list[str], encoder: Encoder) -> np.ndarray:
-    """Embeddings of ``texts``, cached on disk under a hash of the texts and the model."""
+def cached_vectors(name: str, texts: list[str], encoder: Encoder, questions: bool = False) -> np.ndarray:
+    """Embeddings of ``texts`` (read as ``questions``, after each model's query prefix, or as
+    passages), cached on disk under a hash of the texts and the model."""
     digest = hashlib.sha256(("\0".join(texts) + encoder.name).encode()).hexdigest()[:16]
     path = CACHE / f"arguana-{name}-{digest}.npy"
     if path.exists():
         return np.load(path)
-    vectors = encoder.encode(texts, progress=True)
+    vectors = encoder.encode_questions(texts, progress=True) if questions else encoder.encode(texts, progress=True)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.save(path, vectors)
     return vectors
@@ -99,7 +100,7 @@ def run_arguana(
     store = arguana_store(corpus, encoder)
     ids = sorted(qrels)
     texts = [queries[q] for q in ids]
-    question_vectors = cached_vectors("queries", [encoder.settings.query_prefix + t for t in texts], encoder)
+    question_vectors = cached_vectors("queries", texts, encoder, questions=True)
     everything = frozenset(doc["_id"] for doc in corpus)
     results = {}
     for name, (settings, lexical) in configurations.items():

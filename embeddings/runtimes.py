@@ -8,9 +8,11 @@ sentence-transformers; only making the export (once) does.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
@@ -121,6 +123,9 @@ class OnnxRuntime:
         self.export = export
         self.dimension = export.dimension
         self.calls = calls
+        # One scale for all of a call's activations would make a text's vector depend on the
+        # texts beside it (a cosine of 0.99 to itself alone): such a model reads one text a call.
+        self.per_text = _scales_per_call(export.model_file)
 
     def encode(self, texts: Sequence[str], batch_size: int, progress: bool = False) -> np.ndarray:
         """Texts of similar length are batched together (sorted by length, a batch's size
@@ -128,7 +133,7 @@ class OnnxRuntime:
         ``calls`` at a time; rows come back in the texts' order."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        batches = _batches(order, texts, batch_size)
+        batches = _batches(order, texts, 1 if self.per_text else batch_size)
         if len(batches) < 2 or self.calls == 1:  # a question runs on the asking thread
             for batch in _shown(batches, len(batches), progress):
                 vectors[batch] = self._run([texts[i] for i in batch])
@@ -154,3 +159,40 @@ class OnnxRuntime:
             weights = mask[..., None].astype(np.float32)
             pooled = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+def _scales_per_call(model_file: Path) -> bool:
+    """Whether the model quantises its activations dynamically: one scale per call, read off
+    the whole batch."""
+    import onnx
+
+    graph = onnx.load(str(model_file), load_external_data=False).graph
+    return any(node.op_type == "DynamicQuantizeLinear" for node in graph.node)
+
+
+class Prefixed:
+    """A runtime that reads every text after a prefix: a question after its model's query
+    instruction (bge's "Represent this sentence …"), so passages and cached texts stay plain."""
+
+    def __init__(self, runtime: Runtime, prefix: str) -> None:
+        self.runtime, self.prefix = runtime, prefix
+        self.dimension, self.calls = runtime.dimension, runtime.calls
+
+    def encode(self, texts: Sequence[str], batch_size: int, progress: bool = False) -> np.ndarray:
+        return self.runtime.encode([self.prefix + text for text in texts], batch_size, progress)
+
+
+class JointRuntime:
+    """Two models' rows side by side, scaled by the square roots of ``1 - weight`` and ``weight``:
+    the dot product of two joint rows is the weighted mean of the two models' cosines, and each
+    row still has unit length. One index and one search then read with both models, whose errors
+    differ (measured in ``benchmarks/quality.py``)."""
+
+    def __init__(self, first: Runtime, second: Runtime, weight: float) -> None:
+        self.parts = ((first, math.sqrt(1 - weight)), (second, math.sqrt(weight)))
+        self.dimension = first.dimension + second.dimension
+        self.calls = min(first.calls, second.calls)
+
+    def encode(self, texts: Sequence[str], batch_size: int, progress: bool = False) -> np.ndarray:
+        rows = [scale * runtime.encode(texts, batch_size, progress) for runtime, scale in self.parts]
+        return np.hstack(rows).astype(np.float32)

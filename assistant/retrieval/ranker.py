@@ -240,7 +240,10 @@ class Ranker:
             if not len(ranked):
                 return False, 0.0, 0.0
             top = int(ranked[0])
-            confidence = float(max(dense[top], sentence_best[top]))
+            # A rebuttal comes first for answering the claim, not for being closest to it: whether
+            # the sources speak to the claim is read off the closest of the three that coverage reads.
+            judged = ranked[:3] if query.mode is Mode.REBUTTAL else ranked[:1]
+            confidence = float(np.maximum(dense[judged], sentence_best[judged]).max())
             coverage = max(self._coverage(topic_words, int(rows[i])) for i in ranked[:3])
             answered = matched.get(top, 0.0) >= 2.0 or (
                 not unknown

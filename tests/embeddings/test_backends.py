@@ -44,7 +44,7 @@ AGREEMENT = {Backend.ONNX: (0.9999, 10), Backend.ONNX_INT8: (0.97, 6)}
 
 @pytest.fixture(scope="module")
 def torch_encoder() -> Encoder:
-    return Encoder(settings=EncoderSettings(Backend.TORCH))
+    return Encoder(settings=EncoderSettings(Backend.TORCH, partner=""))
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def neighbours(questions: np.ndarray, passages: np.ndarray) -> list[set[int]]:
 def test_a_backend_encodes_as_torch_does(
     backend: Backend, texts: list[str], reference: tuple[np.ndarray, np.ndarray]
 ) -> None:
-    encoder = Encoder(settings=EncoderSettings(backend))
+    encoder = Encoder(settings=EncoderSettings(backend, partner=""))
     questions, passages = encoder.encode(QUESTIONS), encoder.encode(texts)
     torch_questions, torch_passages = reference
     cosine = np.concatenate([(questions * torch_questions).sum(1), (passages * torch_passages).sum(1)])
@@ -77,10 +77,16 @@ def test_a_backend_encodes_as_torch_does(
     assert encoder.dimension == passages.shape[1] == torch_passages.shape[1]
 
 
-def test_a_single_question_is_encoded_as_in_a_batch(texts: list[str]) -> None:
+@pytest.mark.parametrize(
+    "settings",
+    [EncoderSettings(Backend.ONNX, partner=""), EncoderSettings(Backend.ONNX_INT8, partner=""), EncoderSettings()],
+    ids=["onnx", "onnx-int8", "served pair"],
+)
+def test_a_single_question_is_encoded_as_in_a_batch(settings: EncoderSettings, texts: list[str]) -> None:
     """Batches are padded to their longest text, and passages are sorted by length: neither may
-    change a vector."""
-    encoder = Encoder(settings=EncoderSettings(Backend.ONNX))
+    change a vector. A model quantised dynamically (int8, bge-small-en) scales each call's
+    activations together, so it reads one text a call."""
+    encoder = Encoder(settings=settings)
     together = encoder.runtime.encode([*QUESTIONS, *texts[:20]], batch_size=7)
     alone = np.stack([encoder.runtime.encode([t], batch_size=1)[0] for t in [*QUESTIONS, *texts[:20]]])
     np.testing.assert_allclose(together, alone, atol=2e-6)
@@ -120,7 +126,7 @@ def test_the_export_is_made_locally_into_a_copy_without_the_network(
 ) -> None:
     package = Path(resolve_model("default"))
     before = _snapshot(package)
-    settings = Settings(data_dir=tmp_path, encoder=EncoderSettings(Backend.ONNX))
+    settings = Settings(data_dir=tmp_path, encoder=EncoderSettings(Backend.ONNX, partner=""))
     encoder = Encoder.from_settings(settings)
     encoder.encode(texts[:10])
     encoder.encode_query("Who led the Red Army?")
@@ -142,7 +148,7 @@ _QUERY_PROCESS = """
     from pathlib import Path
     from assistant.settings import Backend, EncoderSettings
     from embeddings.encoder import Encoder
-    encoder = Encoder(settings=EncoderSettings(Backend.ONNX), exports=Path(sys.argv[1]))
+    encoder = Encoder(settings=EncoderSettings(Backend.ONNX, partner=""), exports=Path(sys.argv[1]))
     for n in range(20):
         encoder.encode_query(f"question number {n} about the party")
     import time
@@ -154,7 +160,7 @@ _QUERY_PROCESS = """
 @pytest.fixture(scope="module")
 def onnx_exports() -> Path:
     """The default exports folder, holding the fp32 export (made here if not made before)."""
-    Encoder(settings=EncoderSettings(Backend.ONNX))
+    Encoder(settings=EncoderSettings(Backend.ONNX, partner=""))
     return default_exports()
 
 
@@ -178,7 +184,7 @@ def test_the_onnx_runtime_threads_make_no_connection(onnx_exports: Path, tmp_pat
 def test_an_index_of_another_backend_or_export_is_stale_and_says_why(
     torch_encoder: Encoder, onnx_exports: Path
 ) -> None:
-    onnx = Encoder(settings=EncoderSettings(Backend.ONNX))
+    onnx = Encoder(settings=EncoderSettings(Backend.ONNX, partner=""))
     built = Manifest(model=onnx.name, dimension=384, fingerprint="f", count=1)
     assert built.encoder == {"model": "default", "backend": "onnx", "precision": "fp32", "export": onnx.identity.export}
     assert built.stale_reason(onnx.name, "f", {}) is None
@@ -190,13 +196,14 @@ def test_an_index_of_another_backend_or_export_is_stale_and_says_why(
     assert by_torch.encoder["backend"] == "torch" and torch_encoder.name == "default"
 
 
-def test_a_bare_onnx_model_folder_runs_as_it_is_pooled_as_the_settings_say(encoder: Encoder, tmp_path: Path) -> None:
+def test_a_bare_onnx_model_folder_runs_as_it_is_pooled_as_the_settings_say(tmp_path: Path) -> None:
     """A folder of just an ONNX model and its tokenizer (as other tools ship models) is copied as
     an export: its tokenizer made to pad and truncate, its inputs and dimension read from the
     model. Mean pooling gives back MiniLM's own vectors; CLS pooling gives other ones; torch
     cannot run it and says so."""
     from tokenizers import Tokenizer
 
+    encoder = Encoder(settings=EncoderSettings(partner=""))
     assert isinstance(encoder.runtime, OnnxRuntime)
     bare = tmp_path / "bare-minilm"
     bare.mkdir()
@@ -208,7 +215,7 @@ def test_a_bare_onnx_model_folder_runs_as_it_is_pooled_as_the_settings_say(encod
     texts = [*QUESTIONS, seed_document().passages[3].text]
 
     def encoded(pooling: Literal["mean", "cls"]) -> tuple[Encoder, np.ndarray]:
-        made = Encoder(str(bare), settings=EncoderSettings(pooling=pooling), exports=tmp_path / EXPORTS)
+        made = Encoder(str(bare), settings=EncoderSettings(pooling=pooling, partner=""), exports=tmp_path / EXPORTS)
         return made, made.encode(texts)
 
     mean, vectors = encoded("mean")
@@ -218,4 +225,4 @@ def test_a_bare_onnx_model_folder_runs_as_it_is_pooled_as_the_settings_say(encod
     _, cls_vectors = encoded("cls")
     assert float(np.mean(np.sum(cls_vectors * vectors, axis=1))) < 0.99
     with pytest.raises(ModelUnavailable, match="BACKEND=onnx"):
-        Encoder(str(bare), settings=EncoderSettings(backend=Backend.TORCH), exports=tmp_path / EXPORTS)
+        Encoder(str(bare), settings=EncoderSettings(backend=Backend.TORCH, partner=""), exports=tmp_path / EXPORTS)
