@@ -37,7 +37,7 @@ _SWITCH_SECONDS = 0.0005  # how long a thread holds the GIL while another waits 
 # What to do about an error, by the type that says what went wrong; printed after its message.
 HINTS: dict[type[AssistantError], str] = {
     ModelError: "set DEBATE_MODEL to a sentence-transformers model name or folder that is installed, "
-    "or to 'default' (the embedded all-MiniLM-L6-v2)",
+    "or to 'default' (the embedded all-MiniLM-L6-v2); DEBATE_ENCODER__PARTNER likewise, or empty for none",
 }
 
 

@@ -49,20 +49,21 @@ class Variant:
 
 def variants() -> list[Variant]:
     """Each ONNX precision with the cores shared out two ways: one thread per model call and a call
-    per core, or every core for one call at a time."""
+    per core, or every core for one call at a time; the default model alone, without its partner."""
     cores = os.cpu_count() or 1
     shares = sorted({(1, cores), (cores, 1)})
 
     def onnx(precision: str, backend: Backend) -> list[Variant]:
         return [
             Variant(
-                f"onnx {precision}, {n} thread{'s' * (n > 1)} × {c} call{'s' * (c > 1)}", EncoderSettings(backend, n, c)
+                f"onnx {precision}, {n} thread{'s' * (n > 1)} × {c} call{'s' * (c > 1)}",
+                EncoderSettings(backend, n, c, partner=""),
             )
             for n, c in shares
         ]
 
     return [
-        Variant("torch fp32", EncoderSettings(Backend.TORCH, 1)),
+        Variant("torch fp32", EncoderSettings(Backend.TORCH, 1, partner="")),
         *onnx("fp32", Backend.ONNX),
         *onnx("int8", Backend.ONNX_INT8),
     ]

@@ -1,9 +1,10 @@
 """Retrieval quality, ours beside the plain baselines and two peers, measured in one run.
 
-Systems: BM25 only, embeddings only, plain fusion (RRF) and the full system, all our ranker
-with other settings; txtai's hybrid index and Haystack's hybrid pipeline (BM25 and embedding
-retrievers joined by RRF), indexing exactly our passages with the same model
-(``benchmarks/peers.py``; optional: ``pip install -e .[peers]``). Every system is scored by the
+Systems: BM25 only, embeddings only, plain fusion (RRF) and ours with MiniLM alone, all our
+ranker with other settings over MiniLM's index; txtai's hybrid index and Haystack's hybrid
+pipeline (BM25 and embedding retrievers joined by RRF), indexing exactly our passages with the
+same model (``benchmarks/peers.py``; optional: ``pip install -e .[peers]``); and the full system
+as served, MiniLM and its partner model, over an index of its own. Every system is scored by the
 same hit rule: a passage of the gold's document covering at least half of a gold span.
 
 Seed questions over the seed article (``benchmarks/data``, a tuning and a held-out half, and

@@ -92,8 +92,11 @@ def load_runtimes(model: str, settings: EncoderSettings, exports: Path) -> tuple
     asked = Prefixed(first, settings.query_prefix)
     if not settings.partner:
         return first, asked, identity, str(identity)
-    backend = Backend.ONNX if is_onnx_folder(resolve_model(settings.partner)) else settings.backend
-    second, partner = load_runtime(settings.partner, backend, settings.partner_pooling, settings, exports)
+    try:
+        backend = Backend.ONNX if is_onnx_folder(resolve_model(settings.partner)) else settings.backend
+        second, partner = load_runtime(settings.partner, backend, settings.partner_pooling, settings, exports)
+    except ModelUnavailable as err:
+        raise ModelUnavailable(f"the partner model (DEBATE_ENCODER__PARTNER): {err}") from err
     weight = settings.partner_weight
     joint = JointRuntime(first, second, weight)
     joint_asked = JointRuntime(asked, Prefixed(second, settings.partner_query_prefix), weight)
