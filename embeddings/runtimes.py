@@ -189,10 +189,18 @@ class JointRuntime:
     differ (measured in ``benchmarks/quality.py``)."""
 
     def __init__(self, first: Runtime, second: Runtime, weight: float) -> None:
-        self.parts = ((first, math.sqrt(1 - weight)), (second, math.sqrt(weight)))
+        self.first, self.second = first, second
+        self.scales = (math.sqrt(1 - weight), math.sqrt(weight))
         self.dimension = first.dimension + second.dimension
         self.calls = min(first.calls, second.calls)
+        self._beside = ThreadPoolExecutor(self.calls, thread_name_prefix="second-model")
 
     def encode(self, texts: Sequence[str], batch_size: int, progress: bool = False) -> np.ndarray:
-        rows = [scale * runtime.encode(texts, batch_size, progress) for runtime, scale in self.parts]
-        return np.hstack(rows).astype(np.float32)
+        """A few texts (a question) go through the two models at once, each on a core of its own;
+        more (a build) through one model after the other, each of which keeps the cores busy."""
+        if len(texts) <= self.calls and self.calls > 1:
+            beside = self._beside.submit(self.second.encode, texts, batch_size)
+            rows = (self.first.encode(texts, batch_size), beside.result())
+        else:
+            rows = (self.first.encode(texts, batch_size, progress), self.second.encode(texts, batch_size, progress))
+        return np.hstack([scale * row for scale, row in zip(self.scales, rows, strict=True)]).astype(np.float32)
