@@ -64,9 +64,9 @@ def _assistant(progress: bool = True) -> Assistant:
 def index() -> None:
     """Build the index of the corpus folder, or refresh it if the folder changed."""
     health = _assistant().status()
+    models = f"{health.model} and {health.partner}" if health.partner else health.model
     console.print(
-        f"{health.documents} documents, {health.passages} passages indexed with model {health.model}, "
-        f"searched by {health.engine}"
+        f"{health.documents} documents, {health.passages} passages indexed with {models}, searched by {health.engine}"
     )
     for skipped in health.skipped:
         errors.print(f"[yellow]skipped[/yellow] {escape(skipped.name)}: {escape(skipped.reason)}")

@@ -137,6 +137,7 @@ def health_out(status: Status) -> Health:
         documents=status.documents,
         passages=status.passages,
         model=status.model,
+        partner=status.partner,
         fingerprint=status.fingerprint,
         engine=status.engine,
         skipped=[SkippedOut(name=s.name, reason=s.reason) for s in status.skipped],

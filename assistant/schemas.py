@@ -260,6 +260,7 @@ class Health(BaseModel):
     documents: int
     passages: int
     model: str
+    partner: str = Field(description="The second model read beside the first (empty: none).")
     fingerprint: str = Field(description="What the served index was built from: corpus bytes and chunking.")
     engine: str = Field(description="Where the search runs: faiss (embedded) or milvus.")
     skipped: list[SkippedOut]

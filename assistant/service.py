@@ -90,6 +90,7 @@ class Status:
     documents: int
     passages: int
     model: str
+    partner: str
     fingerprint: str
     engine: str
     skipped: tuple[Skipped, ...]
@@ -377,6 +378,7 @@ class Assistant:
             documents=len(self._served - self._withdrawn),
             passages=len(self.store.passages),
             model=self.settings.model,
+            partner=self.settings.encoder.partner,
             fingerprint=self.store.vectors.manifest.fingerprint,
             engine=self.ranker.engine.kind,
             skipped=self.store.skipped,

@@ -97,6 +97,7 @@ def test_health_and_documents(client: TestClient) -> None:
     health = client.get("/health").json()
     assert health["status"] == "ok" and health["documents"] == 1 and health["passages"] > 100
     assert health["engine"] == Settings().engine.value  # the engine the settings name serves
+    assert health["model"] == "default" and health["partner"] == "bge-small-en"
     (document,) = client.get("/documents").json()
     assert document["id"] == SEED_ID and document["author"] == "Mark Hoskisson" and document["year"] == 2010
     assert [s["title"] for s in document["sections"]][:2] == ["Original PR Introduction", "The left critique"]
