@@ -24,6 +24,7 @@ import argparse
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from assistant.retrieval.ranker import Ranker
 from assistant.service import Assistant
 from assistant.settings import Backend, EncoderSettings, Settings
 from benchmarks import multidoc
-from benchmarks.quality import CACHE, FULL, configurations, load_questions, seed_metrics
+from benchmarks.quality import CACHE, FULL, alone, configurations, load_questions, seed_metrics
 from benchmarks.scoring import Outcome, Question, evaluate, ranker_system
 from embeddings.encoder import EXPORTS, Encoder
 
@@ -124,18 +125,23 @@ def agreement(reference: Encoder, encoder: Encoder, questions: list[str], passag
     return {"cos mean": float(cosines.mean()), "cos min": float(cosines.min()), "top-10": float(overlap)}
 
 
+def _minilm(**paths: Path) -> Settings:
+    """The served settings for MiniLM alone (with its own no-answer thresholds), at ``paths``."""
+    return alone(Settings()).model_copy(update=paths)
+
+
 def quality(encoder: Encoder, slug: str, use_multidoc: bool, arguana: bool) -> dict[str, float]:
     """The full system's figures with this encoder, each index built once per encoder identity
     and cached under ``benchmarks/.cache``."""
     figures: dict[str, float] = {}
-    seed = Assistant(Settings(data_dir=CACHE / EXPORTS / f"seed-{slug}"), encoder)
+    seed = Assistant(_minilm(data_dir=CACHE / EXPORTS / f"seed-{slug}"), encoder)
     held_out = [q for q in load_questions() if q.split == "heldout"]
     seed_figures = seed_metrics(held_out, _outcomes(seed, held_out, f"seed {slug}"))
     figures.update({"seed hit@5": seed_figures["hit@5"], "seed MRR": seed_figures["MRR@10"]})
     figures.update({"seed ans ok": seed_figures["answered ok"], "seed unans ok": seed_figures["unanswered ok"]})
     if use_multidoc:
         corpus = multidoc.assemble_corpus(CACHE / "multidoc-corpus")
-        assistant = Assistant(Settings(corpus_dir=corpus, data_dir=CACHE / EXPORTS / f"multidoc-{slug}"), encoder)
+        assistant = Assistant(_minilm(corpus_dir=corpus, data_dir=CACHE / EXPORTS / f"multidoc-{slug}"), encoder)
         subset = next(iter(multidoc.groups(multidoc.load_questions()).values()))  # the held-out documents
         multi = multidoc.metrics(subset, _outcomes(assistant, subset, f"multidoc {slug}"))
         figures.update(
@@ -175,7 +181,7 @@ def main() -> None:
         for encoder, label in ((encoders[label], label) for label in by_identity.values())
     }
 
-    seed_index = Assistant(Settings(data_dir=exports / "seed-torch-fp32"), reference).store
+    seed_index = Assistant(_minilm(data_dir=exports / "seed-torch-fp32"), reference).store
     passages = [embedding_text(p) for p in seed_index.passages][: args.passages]
     questions = list(dict.fromkeys(q.query for q in load_questions()))[: args.questions]
     timings = measure(encoders, questions, passages, args.rounds)
