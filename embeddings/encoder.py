@@ -1,4 +1,4 @@
-"""The encoder: one model, loaded once, offline, encoding in batches, on the configured backend."""
+"""The encoder: one model (or two side by side), loaded once, offline, encoding in batches, on its backend."""
 
 from __future__ import annotations
 
@@ -104,7 +104,8 @@ def load_runtimes(model: str, settings: EncoderSettings, exports: Path) -> tuple
 
 
 class Encoder:
-    """Normalised embeddings from one model, run by the backend its settings name.
+    """Normalised embeddings from one model, or from two side by side (the settings' partner),
+    run by the backend its settings name.
 
     Passage texts are remembered by content hash, so a rebuild after one article changed only
     encodes that article's new texts; identical queries are served from a bounded cache.
