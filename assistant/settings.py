@@ -120,7 +120,7 @@ class RankingSettings:
     )
     rebuttal_dense_weight: Annotated[
         float, Field(ge=0, le=1, description="Rebuttal mode: weight of the normalised dense score against BM25.")
-    ] = 0.6
+    ] = 0.75
     rebuttal_sentence_weight: Annotated[
         float,
         Field(ge=0, le=1, description="Rebuttal mode: share of the best sentence's cosine in the dense score."),

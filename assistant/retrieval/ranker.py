@@ -192,8 +192,8 @@ class Ranker:
         if s.fusion is Fusion.RRF and s.dense and s.lexical:
             score = _rrf(dense, s.rrf_k) + _rrf(bm25, s.rrf_k)
         elif query.mode is Mode.REBUTTAL and s.dense and s.lexical:
-            # A claim is long and argumentative: its words and its meaning weigh alike, each scaled
-            # to its own range (measured on ArguAna's tuning half). The answer to it is often one
+            # A claim is long and argumentative: its meaning weighs more than its words, each scaled
+            # to its own range (the weight measured on ArguAna's tuning half). The answer is often one
             # sentence of a long paragraph, so the meaning is the passage's and its best sentence's.
             meaning = (1 - s.rebuttal_sentence_weight) * dense + s.rebuttal_sentence_weight * sentence_best
             score = s.rebuttal_dense_weight * _min_max(meaning) + (1 - s.rebuttal_dense_weight) * _min_max(bm25)
